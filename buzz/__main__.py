@@ -1,0 +1,5 @@
+"""Allow `python -m buzz`."""
+
+from buzz.cli import main
+
+main()
