@@ -1,0 +1,69 @@
+"""`buzz crawl`: run the spiders and list past runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from buzz.commands.common import boards_option, datetime_option, week_option
+from buzz.config import load_config
+from buzz.errors import fail
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `crawl` group."""
+    crawl = typer.Typer(help="Crawl sources into the database.", no_args_is_help=True)
+
+    @crawl.command(
+        "ptt",
+        epilog="Example: buzz crawl ptt --boards Gossiping,Stock --since 2019-02-04",
+    )
+    def crawl_ptt(
+        boards: str = typer.Option(None, help="Comma-separated boards (default: the usual ten)."),
+        since: str = typer.Option(None, help="Window start, a Monday (default: last week)."),
+        now: str = typer.Option(None, help="Crawl time to assume for push-year inference."),
+        lookback_days: int = typer.Option(14, help="Also crawl threads this many days older."),
+        jobdir: Path = typer.Option(None, help="Keep crawl state here to resume after a stop."),
+        base_url: str = typer.Option(None, help="Site to crawl (default PTT_BASE_URL)."),
+        quiet: bool = typer.Option(False, "--quiet", help="No progress lines."),
+    ) -> None:
+        """Crawl PTT boards from the newest index page back to the window start minus lookback."""
+        from buzz.jobs import DEFAULT_PTT_BOARDS, CrawlRequest, run_crawl
+
+        config = load_config()
+        if base_url:
+            config = type(config)(config.database_url, config.reports_dir, base_url.rstrip("/"))
+        now_dt = datetime_option("--now", now)
+        window = week_option(since, now_dt)
+        if lookback_days < 0:
+            fail("--lookback-days must be 0 or more")
+        request = CrawlRequest(
+            boards=boards_option(boards, DEFAULT_PTT_BOARDS),
+            since=window.start,
+            now=now_dt,
+            lookback_days=lookback_days,
+            jobdir=jobdir,
+            progress_interval=0.0 if quiet else 5.0,
+        )
+        stats = run_crawl(config, request)
+        typer.echo(
+            f"crawled {stats.get('response_received_count', 0)} pages, "
+            f"{stats.get('item_scraped_count', 0)} threads "
+            f"({stats.get('finish_reason', 'unknown')})"
+        )
+
+    @crawl.command("runs", epilog="Example: buzz crawl runs --limit 5")
+    def runs(limit: int = typer.Option(10, help="How many recent runs.")) -> None:
+        """List recent crawl runs with their pages, items and errors by kind."""
+        from buzz.jobs import engine_for
+        from storage.runs import list_runs
+
+        engine = engine_for(load_config())
+        with engine.connect() as conn:
+            for run in list_runs(conn, limit):
+                typer.echo(json.dumps(run, default=str, ensure_ascii=False))
+        engine.dispose()
+
+    app.add_typer(crawl, name="crawl")

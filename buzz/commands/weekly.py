@@ -1,0 +1,38 @@
+"""`buzz weekly`: crawl, rank and report one observation week."""
+
+from __future__ import annotations
+
+import typer
+
+from buzz.commands.common import boards_option, datetime_option, week_option
+from buzz.config import load_config
+from buzz.summary import print_summary
+
+
+def register(app: typer.Typer) -> None:
+    """Add `weekly`."""
+
+    @app.command("weekly", epilog="Example: buzz weekly --week 2019-02-04 --boards Gossiping,Stock")
+    def weekly(
+        week: str = typer.Option(None, help="Week start, a Monday (default: last complete week)."),
+        boards: str = typer.Option(None, help="Comma-separated PTT boards (default: the usual ten)."),
+        now: str = typer.Option(None, help="Treat this as the current time."),
+        top: int = typer.Option(10, min=1, max=100, help="Entries per leaderboard."),
+        quiet: bool = typer.Option(False, "--quiet", help="No progress lines."),
+    ) -> None:
+        """The weekly job: crawl the week (plus lookback), rank it, write its report."""
+        from buzz.jobs import DEFAULT_PTT_BOARDS, CrawlRequest, rank_week, report_week, run_crawl
+
+        config = load_config()
+        now_dt = datetime_option("--now", now)
+        window = week_option(week, now_dt)
+        request = CrawlRequest(
+            boards=boards_option(boards, DEFAULT_PTT_BOARDS),
+            since=window.start,
+            now=now_dt,
+            progress_interval=0.0 if quiet else 5.0,
+        )
+        run_crawl(config, request)
+        print_summary(rank_week(config, window, top=top))
+        paths = report_week(config, window)
+        typer.echo(f"report: {paths.html}")

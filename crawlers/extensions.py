@@ -1,0 +1,63 @@
+"""Scrapy extensions: a progress line for long crawls."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+logger = logging.getLogger(__name__)
+
+
+class ProgressExtension:
+    """Print pages and items crawled so far every BUZZ_PROGRESS_INTERVAL seconds to stderr."""
+
+    def __init__(self, crawler: Crawler, interval: float) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        self.started = time.monotonic()
+        self.loop: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ProgressExtension:
+        """Enable only when an interval is set (the CLI sets one)."""
+        interval = crawler.settings.getfloat("BUZZ_PROGRESS_INTERVAL", 0.0)
+        if interval <= 0:
+            raise NotConfigured
+        ext = cls(crawler, interval)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self) -> None:
+        """Start the periodic report."""
+        self.started = time.monotonic()
+        self.loop = task.LoopingCall(self.report)
+        self.loop.start(self.interval, now=False)
+
+    def report(self, final: bool = False) -> None:
+        """Write one progress line."""
+        stats = self.crawler.stats
+        assert stats is not None
+        pages = stats.get_value("response_received_count", 0)
+        items = stats.get_value("item_scraped_count", 0)
+        errors = stats.get_value("log_count/ERROR", 0)
+        elapsed = time.monotonic() - self.started
+        rate = pages / elapsed if elapsed > 0 else 0.0
+        word = "crawled" if final else "crawling"
+        sys.stderr.write(
+            f"{word}: {pages} pages, {items} threads, {errors} errors, "
+            f"{elapsed:.0f}s ({rate:.0f} pages/s)\n"
+        )
+        sys.stderr.flush()
+
+    def spider_closed(self) -> None:
+        """Stop the loop and print the final line."""
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        self.report(final=True)

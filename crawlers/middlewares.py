@@ -1,0 +1,79 @@
+"""Downloader middlewares: retries that back off and honour Retry-After."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
+
+
+def retry_after_seconds(value: bytes | str | None, now_ts: float | None = None) -> float | None:
+    """Read a Retry-After header given in seconds or as an HTTP date; None when absent or bad."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    import time
+
+    return max(0.0, when.timestamp() - (time.time() if now_ts is None else now_ts))
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Retry 429/5xx with exponential backoff, waiting at least what Retry-After asks."""
+
+    def __init__(self, settings: BaseSettings) -> None:
+        super().__init__(settings)
+        self.backoff_base = settings.getfloat("BUZZ_BACKOFF_BASE", 1.0)
+        self.backoff_max = settings.getfloat("BUZZ_BACKOFF_MAX", 60.0)
+        self.crawler: Crawler | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
+        """Build from the crawler's settings."""
+        mw = cls(crawler.settings)
+        mw.crawler = crawler
+        return mw
+
+    def backoff_delay(self, response: Response, attempt: int) -> float:
+        """Seconds to wait before retrying: max(Retry-After, base * 2^attempt), capped."""
+        exponential = self.backoff_base * (2**attempt)
+        asked = retry_after_seconds(response.headers.get(b"Retry-After"))
+        return min(self.backoff_max, max(exponential, asked or 0.0))
+
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Request | Response:
+        """Wait, then hand back a retry request for retryable statuses."""
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        attempt = int(request.meta.get("retry_times", 0))
+        delay = self.backoff_delay(response, attempt)
+        retry: Any = get_retry_request(
+            request,
+            spider=spider or (self.crawler.spider if self.crawler else None),
+            reason=f"{response.status} response",
+            max_retry_times=self.max_retry_times,
+            priority_adjust=self.priority_adjust,
+        )
+        if retry is None:
+            return response
+        if self.crawler and self.crawler.stats:
+            self.crawler.stats.inc_value(f"buzz/backoff/{response.status}")
+        logger.debug("backing off %.1fs before retrying %s", delay, request.url)
+        await asyncio.sleep(delay)
+        return retry  # type: ignore[no-any-return]

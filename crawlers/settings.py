@@ -1,0 +1,58 @@
+"""Scrapy settings for Buzz: polite by default, every knob overridable by environment or -s."""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "buzz"
+SPIDER_MODULES = ["crawlers.spiders"]
+NEWSPIDER_MODULE = "crawlers.spiders"
+
+# An honest User-Agent that names the bot and how to reach its operator.
+BUZZ_CONTACT = os.environ.get("BUZZ_CONTACT", "https://example.org/buzz-crawler")
+USER_AGENT = os.environ.get(
+    "BUZZ_USER_AGENT", f"BuzzBot/0.1 (social-listening crawler; +{BUZZ_CONTACT})"
+)
+ROBOTSTXT_OBEY = os.environ.get("BUZZ_ROBOTSTXT_OBEY", "1") != "0"
+
+PTT_BASE_URL = os.environ.get("PTT_BASE_URL", "https://www.ptt.cc").rstrip("/")
+BUZZ_DATABASE_URL = os.environ.get("BUZZ_DATABASE_URL", "sqlite:///var/buzz.sqlite3")
+BUZZ_LOOKBACK_DAYS = int(os.environ.get("BUZZ_LOOKBACK_DAYS", "14"))
+BUZZ_WRITE_BATCH = 50
+BUZZ_PROGRESS_INTERVAL = float(os.environ.get("BUZZ_PROGRESS_INTERVAL", "0"))
+
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 8
+DOWNLOAD_TIMEOUT = 30
+COOKIES_ENABLED = True
+
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+RETRY_ENABLED = True
+RETRY_TIMES = 4
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+BUZZ_BACKOFF_BASE = 1.0
+BUZZ_BACKOFF_MAX = 60.0
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.BackoffRetryMiddleware": 550,
+}
+ITEM_PIPELINES = {"crawlers.pipelines.StoragePipeline": 300}
+EXTENSIONS = {"crawlers.extensions.ProgressExtension": 500}
+
+# "local" is for the replica on loopback: same politeness machinery, no artificial waiting.
+if os.environ.get("BUZZ_CRAWL_PROFILE") == "local":
+    AUTOTHROTTLE_START_DELAY = 0.0
+    AUTOTHROTTLE_MAX_DELAY = 2.0
+    AUTOTHROTTLE_TARGET_CONCURRENCY = 16.0
+    CONCURRENT_REQUESTS_PER_DOMAIN = 16
+    BUZZ_BACKOFF_BASE = 0.2
+
+LOG_LEVEL = os.environ.get("BUZZ_LOG_LEVEL", "INFO")
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"

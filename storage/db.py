@@ -1,0 +1,45 @@
+"""Engine construction: SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL via psycopg 3."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Connection, Engine, make_url
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=30000",
+    "PRAGMA synchronous=NORMAL",
+)
+
+
+def make_engine(url: str, **kw: Any) -> Engine:
+    """Create an Engine for a database URL, tuned for the backend it names."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed, **kw)
+        _configure_sqlite(engine)
+        return engine
+    kw.setdefault("pool_pre_ping", True)
+    return create_engine(parsed, **kw)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """Apply pragmas on connect and make BEGIN explicit so transactions cover reads and DDL."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            for pragma in SQLITE_PRAGMAS:
+                cursor.execute(pragma)
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")

@@ -1,0 +1,169 @@
+"""Typed SQLAlchemy 2.0 models; the schema itself is created only by the Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+THREAD_STATUSES = ("ok", "deleted", "missing")
+RUN_STATUSES = ("running", "ok", "failed", "partial")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    """Render a CHECK condition that keeps a column to a fixed set of words."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    """Declarative base whose MetaData names every constraint predictably."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+class Thread(Base):
+    """One crawled thread (a PTT article, a Dcard post, ...), updated in place on re-crawl."""
+
+    __tablename__ = "threads"
+    __table_args__ = (
+        UniqueConstraint("platform", "thread_key"),
+        CheckConstraint(_in("status", THREAD_STATUSES), name="status"),
+        Index(None, "platform", "channel"),
+        Index(None, "last_crawled_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(128))
+    thread_key: Mapped[str] = mapped_column(String(128))
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(64))
+    author_id: Mapped[str | None] = mapped_column(String(128))
+    author_nickname: Mapped[str | None] = mapped_column(Text)
+    posted_at: Mapped[datetime | None]
+    ip: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text)
+    pinned: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime]
+    last_crawled_at: Mapped[datetime]
+    edited_at: Mapped[datetime | None]
+
+
+class Reply(Base):
+    """One reply (push, comment, floor) of a thread, keyed by a caller-computed reply_key."""
+
+    __tablename__ = "replies"
+    __table_args__ = (
+        UniqueConstraint("thread_id", "reply_key"),
+        # The weekly count scans only this index: replies still shown, ordered by time.
+        Index(
+            "ix_replies_counted",
+            "replied_at",
+            "thread_id",
+            sqlite_where=text("removed_at IS NULL"),
+            postgresql_where=text("removed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    reply_key: Mapped[str] = mapped_column(String(255))
+    tag: Mapped[str] = mapped_column(String(16))
+    user: Mapped[str] = mapped_column(String(128))
+    content: Mapped[str] = mapped_column(Text)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    replied_at: Mapped[datetime | None]
+    time_inferred: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    removed_at: Mapped[datetime | None]
+
+
+class CrawlRun(Base):
+    """One run of a spider or job, with its counters and error kinds."""
+
+    __tablename__ = "crawl_runs"
+    __table_args__ = (
+        CheckConstraint(_in("status", RUN_STATUSES), name="status"),
+        Index(None, "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    args: Mapped[str] = mapped_column(Text, server_default=text("'{}'"))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))
+    pages: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    items: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    errors: Mapped[str] = mapped_column(Text, server_default=text("'{}'"))
+
+
+class LeaderboardEntryRow(Base):
+    """One ranked row of a published weekly leaderboard."""
+
+    __tablename__ = "leaderboard_entries"
+    __table_args__ = (
+        UniqueConstraint("week_start", "scope", "rank"),
+        Index(None, "thread_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    week_start: Mapped[datetime]
+    scope: Mapped[str] = mapped_column(String(255))
+    label: Mapped[str] = mapped_column(Text)
+    rank: Mapped[int] = mapped_column(Integer)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    new_replies: Mapped[int] = mapped_column(Integer)
+    estimate: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    published_at: Mapped[datetime]
+
+
+class ExclusionRow(Base):
+    """Why a thread was kept off a week's leaderboards."""
+
+    __tablename__ = "exclusions"
+    __table_args__ = (
+        UniqueConstraint("week_start", "thread_id"),
+        Index(None, "thread_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    week_start: Mapped[datetime]
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text)
+
+
+threads: Table = Base.metadata.tables["threads"]
+replies: Table = Base.metadata.tables["replies"]
+crawl_runs: Table = Base.metadata.tables["crawl_runs"]
+leaderboard_entries: Table = Base.metadata.tables["leaderboard_entries"]
+exclusions: Table = Base.metadata.tables["exclusions"]
