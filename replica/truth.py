@@ -1,0 +1,64 @@
+"""Ground truth: per thread, the new replies a week drew as visible at a clock time."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from replica.clock import DEFAULT_SEED, as_taipei, week_bounds
+from replica.world import Article, World, build_world
+
+LOOKBACK = timedelta(days=14)
+
+
+def new_replies(art: Article, start: datetime, end: datetime, now: datetime) -> int:
+    """Count pushes in [start, end) visible at now (at deletion time for a deleted thread)."""
+    horizon = now
+    if art.deleted_at is not None and art.deleted_at <= now:
+        horizon = art.deleted_at
+    return sum(1 for p in art.pushes if start <= p.at < end and p.visible_at(horizon))
+
+
+def thread_truth(art: Article, start: datetime, end: datetime, now: datetime) -> dict[str, Any]:
+    """Describe one thread for the truth file."""
+    deleted = art.deleted_by(now)
+    return {
+        "board": art.board,
+        "article_id": art.article_id,
+        "url": art.path,
+        "title": art.title_at(art.deleted_at if deleted and art.deleted_at else now),
+        "author": art.author,
+        "posted_at": art.posted_at.isoformat(),
+        "kind": art.kind,
+        "status": "deleted" if deleted else "ok",
+        "new_replies": new_replies(art, start, end, now),
+        "pinned": art.pinned,
+    }
+
+
+def world_week_truth(world: World, week_start: date, now: datetime) -> dict[str, Any]:
+    """Build the truth for a week of a given world at now."""
+    start, end = week_bounds(week_start)
+    now = as_taipei(now)
+    threads: list[dict[str, Any]] = []
+    for art in world.articles():
+        if not art.exists_at(now):
+            continue
+        row = thread_truth(art, start, end, now)
+        if row["new_replies"] > 0 or start - LOOKBACK <= art.posted_at < end:
+            threads.append(row)
+    threads.sort(key=lambda r: (r["board"], r["article_id"]))
+    return {
+        "week_start": start.isoformat(),
+        "week_end": end.isoformat(),
+        "now": now.isoformat(),
+        "seed": world.seed,
+        "threads": threads,
+    }
+
+
+def week_truth(
+    week_start: date, now: datetime | None = None, seed: int = DEFAULT_SEED
+) -> dict[str, Any]:
+    """Return the ground truth for the week starting on Monday week_start, as seen at now."""
+    return world_week_truth(build_world(seed), week_start, as_taipei(now))
