@@ -1,0 +1,1 @@
+"""Storage: typed models, Alembic migrations, bulk idempotent writes and aggregate queries."""

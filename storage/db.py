@@ -1,4 +1,4 @@
-"""Engine construction: SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL via psycopg 3."""
+"""Engine construction: SQLite gets WAL, foreign keys, a busy timeout; PostgreSQL uses psycopg."""
 
 from __future__ import annotations
 

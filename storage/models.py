@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -42,7 +43,7 @@ class Base(DeclarativeBase):
     """Declarative base whose MetaData names every constraint predictably."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
 
 
 class Thread(Base):
@@ -87,6 +88,7 @@ class Reply(Base):
             "ix_replies_counted",
             "replied_at",
             "thread_id",
+            "removed_at",
             sqlite_where=text("removed_at IS NULL"),
             postgresql_where=text("removed_at IS NULL"),
         ),

@@ -1,0 +1,92 @@
+"""Published weekly leaderboards and exclusions, stored and read back by week."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.engine import Connection
+
+from storage.models import exclusions as exclusions_table
+from storage.models import leaderboard_entries, threads
+from storage.types import ensure_aware
+
+
+def save_leaderboards(
+    conn: Connection,
+    week_start: datetime,
+    boards: Sequence[dict[str, Any]],
+    exclusions: Sequence[dict[str, Any]],
+    published_at: datetime,
+) -> None:
+    """Replace a week's leaderboards and exclusions, so republishing is idempotent."""
+    ensure_aware(week_start, "week_start")
+    ensure_aware(published_at, "published_at")
+    conn.execute(delete(leaderboard_entries).where(leaderboard_entries.c.week_start == week_start))
+    conn.execute(delete(exclusions_table).where(exclusions_table.c.week_start == week_start))
+    entry_rows = [
+        {
+            "week_start": week_start,
+            "scope": board["scope"],
+            "label": board["label"],
+            "rank": int(entry["rank"]),
+            "thread_id": int(entry["thread_id"]),
+            "new_replies": int(entry["new_replies"]),
+            "estimate": bool(entry.get("estimate", False)),
+            "published_at": published_at,
+        }
+        for board in boards
+        for entry in board["entries"]
+    ]
+    if entry_rows:
+        conn.execute(insert(leaderboard_entries), entry_rows)
+    exclusion_rows = [
+        {
+            "week_start": week_start,
+            "thread_id": int(item["thread_id"]),
+            "reason": item["reason"],
+            "detail": item.get("detail", ""),
+        }
+        for item in exclusions
+    ]
+    if exclusion_rows:
+        conn.execute(insert(exclusions_table), exclusion_rows)
+
+
+def load_leaderboards(conn: Connection, week_start: datetime) -> list[dict[str, Any]]:
+    """Return a week's ranked rows joined with their threads, ordered by scope then rank."""
+    ensure_aware(week_start, "week_start")
+    e = leaderboard_entries
+    stmt = (
+        select(
+            e.c.scope,
+            e.c.label,
+            e.c.rank,
+            e.c.thread_id,
+            e.c.new_replies,
+            e.c.estimate,
+            threads.c.platform,
+            threads.c.channel,
+            threads.c.thread_key,
+            threads.c.title,
+            threads.c.url,
+        )
+        .join(threads, threads.c.id == e.c.thread_id)
+        .where(e.c.week_start == week_start)
+        .order_by(e.c.scope, e.c.rank)
+    )
+    return [dict(row) for row in conn.execute(stmt).mappings()]
+
+
+def load_exclusions(conn: Connection, week_start: datetime) -> list[dict[str, Any]]:
+    """Return a week's exclusions (thread_id, reason, detail) ordered by thread id."""
+    ensure_aware(week_start, "week_start")
+    x = exclusions_table
+    stmt = (
+        select(x.c.thread_id, x.c.reason, x.c.detail)
+        .where(x.c.week_start == week_start)
+        .order_by(x.c.thread_id)
+    )
+    return [dict(row) for row in conn.execute(stmt).mappings()]

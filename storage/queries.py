@@ -1,0 +1,143 @@
+"""Aggregate queries: new replies per thread in a window, counted in SQL, and text streams."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from storage.models import replies, threads
+from storage.types import ensure_aware
+
+# Field order of ranking.models.ThreadCount, which the rows of new_reply_counts carry.
+THREAD_COUNT_FIELDS = (
+    "thread_id",
+    "platform",
+    "channel",
+    "thread_key",
+    "title",
+    "url",
+    "posted_at",
+    "status",
+    "new_replies",
+    "estimate",
+    "body",
+    "pinned",
+)
+
+
+def _check_window(start: datetime, end: datetime) -> None:
+    """Refuse naive or empty windows."""
+    ensure_aware(start, "start")
+    ensure_aware(end, "end")
+    if not start < end:
+        raise ValueError(f"empty window: start {start.isoformat()} is not before {end.isoformat()}")
+
+
+def new_reply_counts(
+    conn: Connection,
+    start: datetime,
+    end: datetime,
+    platform: str | None = None,
+    min_replies: int = 1,
+) -> list[dict[str, Any]]:
+    """Count shown replies with replied_at in [start, end) per thread; rows fit ThreadCount."""
+    _check_window(start, end)
+    counted = (
+        select(replies.c.thread_id, func.count().label("new_replies"))
+        .where(
+            replies.c.replied_at >= start,
+            replies.c.replied_at < end,
+            # Repeats the partial index's predicate so the planner may use ix_replies_counted.
+            replies.c.removed_at.is_(None),
+        )
+        .group_by(replies.c.thread_id)
+        .having(func.count() >= min_replies)
+        .subquery("counted")
+    )
+    stmt = select(
+        threads.c.id.label("thread_id"),
+        threads.c.platform,
+        threads.c.channel,
+        threads.c.thread_key,
+        threads.c.title,
+        threads.c.url,
+        threads.c.posted_at,
+        threads.c.status,
+        counted.c.new_replies,
+        threads.c.body,
+        threads.c.pinned,
+    ).join_from(counted, threads, threads.c.id == counted.c.thread_id)
+    if platform is not None:
+        stmt = stmt.where(threads.c.platform == platform)
+    stmt = stmt.order_by(counted.c.new_replies.desc(), threads.c.id)
+    # Positional unpacking: Row attribute access costs more than the query on big weeks.
+    return [
+        {
+            "thread_id": thread_id,
+            "platform": platform_,
+            "channel": channel,
+            "thread_key": thread_key,
+            "title": title,
+            "url": url,
+            "posted_at": posted_at,
+            "status": status,
+            "new_replies": int(n),
+            "estimate": False,
+            "body": body,
+            "pinned": bool(pinned),
+        }
+        for (
+            thread_id,
+            platform_,
+            channel,
+            thread_key,
+            title,
+            url,
+            posted_at,
+            status,
+            n,
+            body,
+            pinned,
+        ) in conn.execute(stmt).tuples()
+    ]
+
+
+def thread_reply_count(
+    conn: Connection, platform: str, thread_key: str, start: datetime, end: datetime
+) -> int:
+    """Count one thread's shown replies with replied_at in [start, end)."""
+    _check_window(start, end)
+    stmt = (
+        select(func.count())
+        .select_from(replies)
+        .join(threads, threads.c.id == replies.c.thread_id)
+        .where(
+            threads.c.platform == platform,
+            threads.c.thread_key == thread_key,
+            replies.c.replied_at >= start,
+            replies.c.replied_at < end,
+            replies.c.removed_at.is_(None),
+        )
+    )
+    return int(conn.execute(stmt).scalar_one())
+
+
+def iter_thread_texts(
+    conn: Connection, since: datetime | None = None, batch_size: int = 1000
+) -> Iterator[tuple[int, str, str, str]]:
+    """Stream (thread_id, channel, title, body) by id, optionally only threads crawled since."""
+    stmt = select(threads.c.id, threads.c.channel, threads.c.title, threads.c.body).order_by(
+        threads.c.id
+    )
+    if since is not None:
+        stmt = stmt.where(threads.c.last_crawled_at >= ensure_aware(since, "since"))
+    result = conn.execute(stmt.execution_options(yield_per=batch_size))
+    try:
+        for row in result:
+            yield row.id, row.channel, row.title, row.body
+    finally:
+        result.close()

@@ -1,0 +1,120 @@
+"""The schema comes from Alembic and matches the models; engines and datetimes behave."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import storage_fixtures as h
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+from sqlalchemy.engine import Engine
+
+from storage.db import make_engine
+from storage.migrate import current_revision, downgrade, head_revision, upgrade
+from storage.models import Base, threads
+from storage.writes import write_thread
+
+db_url = h.db_url
+engine = h.engine
+
+TABLES = {"threads", "replies", "crawl_runs", "leaderboard_entries", "exclusions"}
+
+
+def test_migrations_at_head_match_the_models(engine: Engine) -> None:
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diffs == []
+
+
+def test_upgrade_creates_every_table_and_records_head(engine: Engine) -> None:
+    assert set(inspect(engine).get_table_names()) >= TABLES
+    assert current_revision(engine) == head_revision() == "0001"
+
+
+@pytest.mark.parametrize("backend", h.database_urls())
+def test_fresh_database_has_no_revision_until_upgraded(backend: str, tmp_path: Path) -> None:
+    with h.fresh_database(backend, tmp_path, migrate=False) as url:
+        assert current_revision(url) is None
+        upgrade(url)
+        upgrade(url)  # a second upgrade is a no-op
+        assert current_revision(url) == "0001"
+        eng = make_engine(url)
+        try:
+            assert set(inspect(eng).get_table_names()) >= TABLES
+        finally:
+            eng.dispose()
+
+
+def test_downgrade_to_base_and_upgrade_again(db_url: str) -> None:
+    downgrade(db_url, "base")
+    assert current_revision(db_url) is None
+    upgrade(db_url)
+    assert current_revision(db_url) == "0001"
+
+
+def test_alembic_version_table_lives_beside_the_schema(engine: Engine) -> None:
+    assert "alembic_version" in inspect(engine).get_table_names()
+
+
+def test_datetimes_are_stored_utc_and_returned_aware(engine: Engine) -> None:
+    posted = datetime(2024, 7, 8, 9, 30, 15, 123456, tzinfo=h.TPE)
+    with engine.begin() as conn:
+        result = write_thread(conn, h.thread(posted_at=posted), [], h.utc(2024, 7, 9))
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(threads.c.posted_at).where(threads.c.id == result.thread_id)
+        ).scalar_one()
+    assert stored == posted
+    assert stored.utcoffset() is not None and stored.utcoffset().total_seconds() == 0
+    assert stored == h.utc(2024, 7, 8, 1, 30, 15, 123456)
+
+
+def test_naive_datetimes_are_refused(engine: Engine) -> None:
+    with engine.begin() as conn, pytest.raises(ValueError, match="naive"):
+        write_thread(conn, h.thread(), [], datetime(2024, 7, 9))
+
+
+def test_sqlite_engine_uses_wal_and_enforces_foreign_keys(tmp_path: Path) -> None:
+    eng = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    try:
+        with eng.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    finally:
+        eng.dispose()
+
+
+def test_sqlite_transactions_roll_back_reads_and_writes(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'tx.sqlite3'}"
+    upgrade(url)
+    eng = make_engine(url)
+    try:
+        with pytest.raises(RuntimeError), eng.begin() as conn:
+            write_thread(conn, h.thread(), [h.reply(1)], h.utc(2024, 7, 9))
+            raise RuntimeError("abort")
+        with eng.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM threads")).scalar() == 0
+    finally:
+        eng.dispose()
+
+
+def test_weekly_count_uses_the_partial_covering_index_on_sqlite(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'plan.sqlite3'}"
+    upgrade(url)
+    eng = make_engine(url)
+    try:
+        with eng.connect() as conn:
+            plan = conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT thread_id, count(*) FROM replies"
+                " WHERE replied_at >= ? AND replied_at < ? AND removed_at IS NULL"
+                " GROUP BY thread_id",
+                ("2024-07-07 16:00:00.000000", "2024-07-14 16:00:00.000000"),
+            ).fetchall()
+        details = " ".join(str(row[-1]) for row in plan)
+        assert "COVERING INDEX ix_replies_counted" in details
+    finally:
+        eng.dispose()
