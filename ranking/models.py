@@ -26,11 +26,18 @@ class ThreadCount:
 
 @dataclass(frozen=True, slots=True)
 class Exclusion:
-    """Why a thread was left off the leaderboards ("chit_chat_periodic", "live", ...)."""
+    """Why a thread was left off the leaderboards ("live", ...), with the thread it names."""
 
     thread_id: int
     reason: str
     detail: str
+    platform: str = ""
+    channel: str = ""
+    thread_key: str = ""
+    title: str = ""
+    url: str = ""
+    new_replies: int = 0
+    estimate: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,289 @@
+"""Exclusion rules: each rule with titles it must catch and titles it must leave alone."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from ranking_rows import WEEK, days_before_window, row
+
+from ranking.exclusions import PATTERNS, REASONS, RULES, apply_exclusions, classify
+from ranking.models import ThreadCount
+
+
+def reason(r: ThreadCount) -> str | None:
+    x = classify(r, WEEK)
+    return None if x is None else x.reason
+
+
+# --- deleted -----------------------------------------------------------------------------------
+
+
+def test_deleted_threads_are_excluded_first() -> None:
+    x = classify(row("[閒聊] 2019/02/05 週二 閒聊文", status="deleted"), WEEK)
+    assert x is not None and x.reason == "deleted" and "deleted" in x.detail
+
+
+def test_ok_status_is_not_deleted() -> None:
+    assert reason(row(status="ok")) is None
+
+
+# --- 閒聊文①: periodic chat threads ------------------------------------------------------------
+
+PERIODIC = [
+    "[閒聊] 2019/02/05 週二 閒聊文",
+    "[閒聊] 每日閒聊區 02/05",
+    "閒聊文",
+    "[聊天] 本週聊天串",
+    "每日閒聊區 02/05",
+    "本週聊天串",
+    "[公告] 每日閒聊 2019/02/05",
+    "[閒聊] 韓星板 2021年八月 置底閒聊文",
+    "[閒聊] 活動提醒 08/23-08/29",
+    "[閒聊][千年]千年戦争アイギス 02/05",
+    "【每日閒聊】2/5",
+    "Re: [閒聊] 2019/02/05 週二 閒聊文",
+    "[閒聊] 第 12 串 板友聊天",
+    "[雜談] 2019/02 月聊天區",
+]
+NOT_PERIODIC = [
+    "[問卦] 有沒有閒聊的八卦",
+    "[問卦] 閒聊文是不是越來越多",
+    "[閒聊] 騎乘決鬥應該夠資格列入奧運項目吧？",
+    "[閒聊] 大家的電視是立著還是掛著XD",
+    "[閒聊] 2/14 情人節大家怎麼過",
+    "[閒聊] 週二的憂鬱",
+    "[公告] 2019/02/05 伺服器維護",
+    "有沒有閒聊文很多的看板推薦一下",
+    "[新聞] 每日閒聊區成新聞來源？",
+]
+
+
+@pytest.mark.parametrize("title", PERIODIC)
+def test_periodic_chat_threads_are_excluded(title: str) -> None:
+    assert reason(row(title)) == "chit_chat_periodic"
+
+
+@pytest.mark.parametrize("title", NOT_PERIODIC)
+def test_ordinary_threads_are_not_periodic_chat(title: str) -> None:
+    assert reason(row(title)) is None
+
+
+# --- 閒聊文②: stale threads ----------------------------------------------------------------------
+
+
+def test_main_post_more_than_14_days_before_the_window_is_stale_chat() -> None:
+    x = classify(row(posted_at=days_before_window(20)), WEEK)
+    assert x is not None and x.reason == "chit_chat_stale"
+    assert "2019-01-15" in x.detail
+
+
+def test_exactly_14_days_before_is_not_stale() -> None:
+    assert reason(row(posted_at=days_before_window(14))) is None
+    edge = days_before_window(14) - timedelta(seconds=1)
+    assert reason(row(posted_at=edge)) == "chit_chat_stale"
+
+
+def test_unknown_post_time_is_not_stale() -> None:
+    assert reason(row(posted_at=None)) is None
+
+
+def test_posts_inside_or_just_before_the_window_are_not_stale() -> None:
+    assert reason(row(posted_at=days_before_window(3))) is None
+    assert reason(row(posted_at=WEEK.start + timedelta(days=2))) is None
+
+
+# --- 直播文 ---------------------------------------------------------------------------------------
+
+LIVE_TITLES = [
+    "[直播] 華航機師罷工記者會",
+    "[LIVE] 2019 LoL 春季賽",
+    "[Live] 記者會",
+    "【直播】總統府記者會",
+    "Re: [直播] 華航機師罷工記者會",
+    "[實況] 今晚爬塔",
+    "今晚 8 點直播開箱！",
+    "LIVE｜韓國瑜記者會",
+    "#直播 一起跨年",
+]
+NOT_LIVE_TITLES = [
+    "[新聞] 直播主逃漏稅 國稅局追查",
+    "[問卦] 直播主一個月賺多少",
+    "[新聞] 華航罷工記者會直播畫面曝光",
+    "直播主的收入到底有多少",
+    "[心得] Olive 橄欖油好用",
+    "大家都在 deliver 什麼",
+]
+
+
+@pytest.mark.parametrize("title", LIVE_TITLES)
+def test_live_titles_are_excluded(title: str) -> None:
+    assert reason(row(title)) == "live"
+
+
+@pytest.mark.parametrize("title", NOT_LIVE_TITLES)
+def test_titles_that_only_mention_streaming_are_not_live(title: str) -> None:
+    assert reason(row(title)) is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "直播網址：https://www.youtube.com/watch?v=abc",
+        "傳送門 https://www.youtube.com/live/AbCdEf123",
+        "https://youtu.be/AbCdEf123?feature=live",
+        "來看 https://www.twitch.tv/someone",
+        "https://www.facebook.com/ettoday/live/",
+        "https://17.live/profile/r/123",
+        "https://www.youtube.com/@TVBS/live",
+    ],
+)
+def test_a_live_stream_link_in_the_body_makes_a_live_thread(body: str) -> None:
+    assert reason(row("[新聞] 華航罷工記者會", body=body)) == "live"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "影片：https://www.youtube.com/watch?v=abc",
+        "https://youtu.be/AbCdEf123",
+        "https://www.facebook.com/ettoday/posts/123",
+        "昨天的直播主好好笑",
+    ],
+)
+def test_ordinary_video_links_are_not_live(body: str) -> None:
+    assert reason(row("[問卦] 這影片怎麼回事", body=body)) is None
+
+
+# --- 贈獎文 ---------------------------------------------------------------------------------------
+
+GIVEAWAY_TITLES = [
+    "[贈獎] 推文抽 3 位送電影票",
+    "[抽獎] 新年快樂",
+    "【抽獎】蝦皮豬年刮刮樂",
+    "[情報] 推文抽 10 位 7-11 禮券",
+    "[贈送] 全新行動電源",
+    "留言抽 AirPods！按讚分享再加碼",
+    "【蝦皮精選豬年刮刮樂】#文末抽獎 對你好就是要讓你豬到",
+    "小編要來送粉絲好禮 tag 兩位好友就有機會",
+    "按讚+分享抽 3 位送好禮",
+]
+NOT_GIVEAWAY_TITLES = [
+    "[新聞] 政府發放3000元振興券 加碼抽獎",
+    "[新聞] 推文抽iPhone是詐騙？",
+    "[問卦] 有沒有抽獎都抽不中的八卦",
+    "[情報] beanfun除夕起~送零用金活動展開!",
+    "我中獎了！分享一下開箱",
+    "[心得] 分享送禮物給女友的經驗",
+    "[問卦] 尾牙抽獎抽到 iPhone 要分享到臉書嗎",
+]
+
+
+@pytest.mark.parametrize("title", GIVEAWAY_TITLES)
+def test_giveaway_titles_are_excluded(title: str) -> None:
+    assert reason(row(title)) == "giveaway"
+
+
+@pytest.mark.parametrize("title", NOT_GIVEAWAY_TITLES)
+def test_news_and_ordinary_titles_are_not_giveaways(title: str) -> None:
+    assert reason(row(title)) is None
+
+
+def test_facebook_post_asking_to_comment_for_a_prize_in_the_body() -> None:
+    r = row(
+        "神魔之塔派獎活動來了",
+        platform="facebook",
+        channel="邵凡僖",
+        body="只要在此貼文留言你最想要的角色，就抽 5 位送出限定禮包！",
+    )
+    assert reason(r) == "giveaway"
+
+
+def test_prize_and_ask_split_across_title_and_body_of_an_untagged_post() -> None:
+    body = "規則：留言 1-200 的號碼，獎品是筆電"
+    r = row("ASUS大樂透，等你來下注", platform="facebook", body=body)
+    assert reason(r) == "giveaway"
+
+
+def test_ptt_info_post_describing_a_promo_elsewhere_is_not_a_giveaway() -> None:
+    body = "活動辦法：到官方粉專留言抽 iPhone，分享貼文再加碼抽獎"
+    assert reason(row("[情報] beanfun 掃碼領紅包", channel="Lifeismoney", body=body)) is None
+
+
+def test_ptt_post_asking_for_pushes_in_its_body_is_a_giveaway() -> None:
+    body = "感謝大家支持，本篇推文抽 5 位送 100 元禮券"
+    assert reason(row("[情報] 全家咖啡買一送一", channel="Lifeismoney", body=body)) == "giveaway"
+
+
+def test_news_body_quoting_a_giveaway_does_not_make_a_giveaway() -> None:
+    assert reason(row("[新聞] 網紅抽獎爭議", body="網紅要粉絲留言抽獎品，最後沒寄")) is None
+
+
+# --- pinned ---------------------------------------------------------------------------------------
+
+
+def test_pinned_flag_excludes() -> None:
+    x = classify(row("[公告] 八卦板板規 (2019/01/01)", pinned=True), WEEK)
+    assert x is not None and x.reason == "pinned"
+
+
+@pytest.mark.parametrize("title", ["[公告] 八卦板板規", "[板規] 發文規範", "[公告] 置底 檢舉區"])
+def test_board_rules_titles_are_pinned(title: str) -> None:
+    assert reason(row(title)) == "pinned"
+
+
+@pytest.mark.parametrize("title", ["[問卦] 板規是不是太嚴", "[公告] Kennyq 水桶"])
+def test_other_titles_mentioning_rules_are_not_pinned(title: str) -> None:
+    assert reason(row(title)) is None
+
+
+# --- order and plumbing -------------------------------------------------------------------------
+
+
+def test_rules_run_in_the_documented_order() -> None:
+    assert [name for name, _ in RULES] == list(REASONS)
+    assert list(REASONS) == [
+        "deleted",
+        "chit_chat_periodic",
+        "live",
+        "giveaway",
+        "pinned",
+        "chit_chat_stale",
+    ]
+
+
+def test_first_matching_rule_gives_the_reason() -> None:
+    old_live = row("[直播] 春季賽", posted_at=days_before_window(30))
+    assert reason(old_live) == "live"
+    old_giveaway = row("[抽獎] 新年快樂", posted_at=days_before_window(30), pinned=True)
+    assert reason(old_giveaway) == "giveaway"
+
+
+def test_exclusion_carries_the_thread_context() -> None:
+    r = row("[直播] 記者會", new_replies=321, estimate=True)
+    x = classify(r, WEEK)
+    assert x is not None
+    assert (x.thread_id, x.platform, x.channel, x.title, x.url) == (
+        r.thread_id,
+        "ptt",
+        "Gossiping",
+        r.title,
+        r.url,
+    )
+    assert x.new_replies == 321 and x.estimate
+    assert "[直播]" in x.detail
+
+
+def test_apply_exclusions_splits_and_keeps_order() -> None:
+    rows = [row("[問卦] 一"), row("[直播] 二"), row("[問卦] 三"), row("閒聊文")]
+    kept, excluded = apply_exclusions(rows, WEEK)
+    assert [r.title for r in kept] == ["[問卦] 一", "[問卦] 三"]
+    assert [x.reason for x in excluded] == ["live", "chit_chat_periodic"]
+
+
+def test_patterns_are_lower_case_because_they_read_lower_cased_text() -> None:
+    for name, rx in PATTERNS.items():
+        if name != "live_word":
+            letters = re.sub(r"\\[A-Za-z]", "", rx)
+            assert letters == letters.lower(), name
