@@ -63,11 +63,6 @@ def crawl_settings(config: Config, request: CrawlRequest) -> dict[str, object]:
         "BUZZ_DATABASE_URL": config.database_url,
         "PTT_BASE_URL": config.ptt_base_url,
         "BUZZ_PROGRESS_INTERVAL": request.progress_interval,
-        "BUZZ_RUN_ARGS": {
-            "boards": ",".join(request.boards),
-            "since": request.since.isoformat(),
-            "now": request.now.isoformat() if request.now else "",
-        },
     }
     if request.jobdir is not None:
         settings["JOBDIR"] = str(request.jobdir)

@@ -104,8 +104,7 @@ class StoragePipeline:
         engine = make_engine(str(url))
         if current_revision(engine) is None:
             raise RuntimeError("the database has no schema yet: run `buzz db upgrade` first")
-        spider_args = {k: str(v) for k, v in (crawler.settings.getdict("BUZZ_RUN_ARGS")).items()}
-        pipeline = cls(engine, crawler.settings.getint("BUZZ_WRITE_BATCH", 50), spider_args)
+        pipeline = cls(engine, crawler.settings.getint("BUZZ_WRITE_BATCH", 50))
         pipeline.crawler = crawler
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
@@ -120,7 +119,9 @@ class StoragePipeline:
 
     async def open_spider(self) -> None:
         """Record the start of the run."""
-        name = self.crawler.spider.name if self.crawler and self.crawler.spider else "unknown"
+        spider = self.crawler.spider if self.crawler else None
+        name = spider.name if spider else "unknown"
+        self.run_args = {**self.run_args, **getattr(spider, "run_args", {})}
         self.run_id = await self.run_in_db_thread(self._start_run, name)
 
     async def process_item(self, item: Any) -> Any:

@@ -58,6 +58,17 @@ class PttSpider(Spider):
         self.cutoff = self.since
 
     @property
+    def run_args(self) -> dict[str, str]:
+        """What this run was asked to do, recorded with the crawl run."""
+        return {
+            "boards": ",".join(self.boards),
+            "since": self.since.isoformat(),
+            "lookback_days": "" if self.lookback_arg is None else str(self.lookback_arg),
+            "now": self.now.isoformat() if self.now else "",
+            "base_url": self.base_url,
+        }
+
+    @property
     def base_url(self) -> str:
         """The site's base URL (PTT_BASE_URL), so the same spider crawls ptt.cc or the replica."""
         assert self.crawler is not None

@@ -1,0 +1,95 @@
+"""Helpers for end-to-end tests: crawl the replica with the real CLI and read what was stored."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from storage.db import make_engine
+from storage.models import Reply, Thread
+from storage.queries import new_reply_counts
+
+ROOT = Path(__file__).resolve().parents[1]
+LOOKBACK = timedelta(days=14)
+
+
+def run_buzz(args: list[str], db_url: str, base_url: str, tmp: Path) -> subprocess.CompletedProcess[str]:
+    """Run `python -m buzz ARGS` against a database and a site, failing loudly on a non-zero exit."""
+    env = dict(os.environ)
+    env.update(
+        BUZZ_DATABASE_URL=db_url,
+        PTT_BASE_URL=base_url,
+        BUZZ_CRAWL_PROFILE="local",
+        BUZZ_REPORTS_DIR=str(tmp / "reports"),
+        BUZZ_LOG_LEVEL="WARNING",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "buzz", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, f"buzz {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr[-4000:]}"
+    return proc
+
+
+def crawl(db_url: str, base_url: str, tmp: Path, boards: list[str], week: date, now: datetime) -> str:
+    """Crawl the given boards for the week (with the default 14-day lookback) as of `now`."""
+    proc = run_buzz(
+        ["crawl", "ptt", "--boards", ",".join(boards), "--since", week.isoformat(),
+         "--now", now.isoformat(), "--quiet"],
+        db_url,
+        base_url,
+        tmp,
+    )
+    return proc.stdout + proc.stderr
+
+
+def stored_counts(db_url: str, start: datetime, end: datetime) -> dict[str, int]:
+    """The stored new-reply count per thread key for a window."""
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return {r["thread_key"]: r["new_replies"] for r in new_reply_counts(conn, start, end)}
+    finally:
+        engine.dispose()
+
+
+def table_sizes(db_url: str) -> dict[str, Any]:
+    """Rows per table plus a digest of reply identities, to prove a re-crawl changed nothing."""
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            threads = conn.execute(select(func.count()).select_from(Thread)).scalar_one()
+            replies = conn.execute(select(func.count()).select_from(Reply)).scalar_one()
+            keys = conn.execute(
+                select(Reply.id, Reply.thread_id, Reply.reply_key, Reply.removed_at).order_by(Reply.id)
+            ).all()
+            return {"threads": threads, "replies": replies, "keys": [tuple(k) for k in keys]}
+    finally:
+        engine.dispose()
+
+
+def expected_board(truth: dict[str, Any], week_start: datetime, board: str | None, top: int = 10) -> list[tuple[str, int]]:
+    """The leaderboard the truth implies: visible, normal, not stale, not pinned threads."""
+    cutoff = week_start - LOOKBACK
+    rows = [
+        (t["article_id"], t["new_replies"])
+        for t in truth["threads"]
+        if t["status"] == "ok"
+        and t["kind"] == "normal"
+        and not t["pinned"]
+        and datetime.fromisoformat(t["posted_at"]) >= cutoff
+        and t["new_replies"] > 0
+        and (board is None or t["board"] == board)
+    ]
+    rows.sort(key=lambda r: (-r[1], r[0]))
+    return rows[:top]
