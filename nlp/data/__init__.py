@@ -1,0 +1,1 @@
+"""Versioned data files of the nlp package: dictionaries, stop words, taxonomy, board map."""
