@@ -16,6 +16,7 @@ class Config:
     database_url: str
     reports_dir: Path
     ptt_base_url: str
+    log_level: str = "WARNING"
 
 
 def load_config(environ: dict[str, str] | None = None) -> Config:
@@ -28,6 +29,7 @@ def load_config(environ: dict[str, str] | None = None) -> Config:
         database_url=url,
         reports_dir=Path(env.get("BUZZ_REPORTS_DIR", "reports")),
         ptt_base_url=env.get("PTT_BASE_URL", "https://www.ptt.cc").rstrip("/"),
+        log_level=env.get("BUZZ_LOG_LEVEL", "WARNING").upper(),
     )
 
 

@@ -63,6 +63,7 @@ def crawl_settings(config: Config, request: CrawlRequest) -> dict[str, object]:
         "BUZZ_DATABASE_URL": config.database_url,
         "PTT_BASE_URL": config.ptt_base_url,
         "BUZZ_PROGRESS_INTERVAL": request.progress_interval,
+        "LOG_LEVEL": config.log_level,
     }
     if request.jobdir is not None:
         settings["JOBDIR"] = str(request.jobdir)
@@ -87,7 +88,10 @@ def run_crawl(config: Config, request: CrawlRequest) -> dict[str, object]:
     settings.setmodule("crawlers.settings", priority="project")
     settings.setdict(crawl_settings(config, request), priority="cmdline")
     process = CrawlerProcess(settings, install_root_handler=True)
-    kwargs: dict[str, object] = {"boards": ",".join(request.boards), "since": request.since.isoformat()}
+    kwargs: dict[str, object] = {
+        "boards": ",".join(request.boards),
+        "since": request.since.isoformat(),
+    }
     if request.now is not None:
         kwargs["now"] = request.now.isoformat()
     if request.lookback_days is not None:
@@ -142,7 +146,7 @@ def stored_boards(config: Config, window: Window) -> WeeklyBoards | None:
     try:
         with engine.connect() as conn:
             rows = load_leaderboards(conn, window.start)
-            excluded = load_exclusions(conn, window.start)
+            excluded = load_exclusions(conn, window.start, window.end)
     finally:
         engine.dispose()
     if not rows:
@@ -173,10 +177,7 @@ def stored_boards(config: Config, window: Window) -> WeeklyBoards | None:
         )
         for scope, entries in grouped.items()
     )
-    exclusions = tuple(
-        Exclusion(thread_id=int(x["thread_id"]), reason=str(x["reason"]), detail=str(x["detail"]))
-        for x in excluded
-    )
+    exclusions = tuple(Exclusion(**x) for x in excluded)
     return WeeklyBoards(window.start, window.end, boards, exclusions)
 
 

@@ -18,4 +18,6 @@ def print_summary(boards: WeeklyBoards, n: int = 3) -> None:
     )
     for i, e in enumerate(top_entries(boards, n), 1):
         mark = "≈" if e.estimate else ""
-        typer.echo(f"  {i}. {mark}{e.new_replies:>6,}  {e.platform.upper()} > {e.channel}  {e.title}")
+        typer.echo(
+            f"  {i}. {mark}{e.new_replies:>6,}  {e.platform.upper()} > {e.channel}  {e.title}"
+        )

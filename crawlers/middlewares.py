@@ -30,7 +30,7 @@ def retry_after_seconds(value: bytes | str | None, now_ts: float | None = None) 
         return None
     import time
 
-    return max(0.0, when.timestamp() - (time.time() if now_ts is None else now_ts))
+    return max(0.0, float(when.timestamp()) - (time.time() if now_ts is None else now_ts))
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -40,7 +40,6 @@ class BackoffRetryMiddleware(RetryMiddleware):
         super().__init__(settings)
         self.backoff_base = settings.getfloat("BUZZ_BACKOFF_BASE", 1.0)
         self.backoff_max = settings.getfloat("BUZZ_BACKOFF_MAX", 60.0)
-        self.crawler: Crawler | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
@@ -51,9 +50,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def backoff_delay(self, response: Response, attempt: int) -> float:
         """Seconds to wait before retrying: max(Retry-After, base * 2^attempt), capped."""
-        exponential = self.backoff_base * (2**attempt)
+        exponential: float = self.backoff_base * (2**attempt)
         asked = retry_after_seconds(response.headers.get(b"Retry-After"))
-        return min(self.backoff_max, max(exponential, asked or 0.0))
+        return float(min(self.backoff_max, max(exponential, asked or 0.0)))
 
     async def process_response(  # type: ignore[override]
         self, request: Request, response: Response, spider: Spider | None = None
@@ -65,14 +64,14 @@ class BackoffRetryMiddleware(RetryMiddleware):
         delay = self.backoff_delay(response, attempt)
         retry: Any = get_retry_request(
             request,
-            spider=spider or (self.crawler.spider if self.crawler else None),
+            spider=spider or self.crawler.spider,  # type: ignore[arg-type]
             reason=f"{response.status} response",
             max_retry_times=self.max_retry_times,
             priority_adjust=self.priority_adjust,
         )
         if retry is None:
             return response
-        if self.crawler and self.crawler.stats:
+        if self.crawler.stats:
             self.crawler.stats.inc_value(f"buzz/backoff/{response.status}")
         logger.debug("backing off %.1fs before retrying %s", delay, request.url)
         await asyncio.sleep(delay)

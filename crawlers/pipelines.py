@@ -87,7 +87,9 @@ def errors_by_kind(stats: dict[str, Any]) -> dict[str, int]:
 class StoragePipeline:
     """Write threads and replies in bulk, idempotently, and record the crawl run."""
 
-    def __init__(self, engine: Engine, batch_size: int = 50, run_args: dict[str, str] | None = None):
+    def __init__(
+        self, engine: Engine, batch_size: int = 50, run_args: dict[str, str] | None = None
+    ) -> None:
         self.engine = engine
         self.batch_size = batch_size
         self.run_args = run_args or {}

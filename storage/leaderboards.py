@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection
 
 from storage.models import exclusions as exclusions_table
-from storage.models import leaderboard_entries, threads
+from storage.models import leaderboard_entries, replies, threads
 from storage.types import ensure_aware
 
 
@@ -80,12 +80,41 @@ def load_leaderboards(conn: Connection, week_start: datetime) -> list[dict[str, 
     return [dict(row) for row in conn.execute(stmt).mappings()]
 
 
-def load_exclusions(conn: Connection, week_start: datetime) -> list[dict[str, Any]]:
-    """Return a week's exclusions (thread_id, reason, detail) ordered by thread id."""
+def load_exclusions(
+    conn: Connection, week_start: datetime, week_end: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Return a week's exclusions with their thread's channel, title and url, by thread id.
+
+    With `week_end`, each row also carries the thread's shown new replies in the window.
+    """
     ensure_aware(week_start, "week_start")
     x = exclusions_table
+    columns: list[Any] = [
+        x.c.thread_id,
+        x.c.reason,
+        x.c.detail,
+        threads.c.platform,
+        threads.c.channel,
+        threads.c.thread_key,
+        threads.c.title,
+        threads.c.url,
+    ]
+    if week_end is not None:
+        ensure_aware(week_end, "week_end")
+        counted = (
+            select(func.count())
+            .where(
+                replies.c.thread_id == x.c.thread_id,
+                replies.c.replied_at >= week_start,
+                replies.c.replied_at < week_end,
+                replies.c.removed_at.is_(None),
+            )
+            .scalar_subquery()
+        )
+        columns.append(counted.label("new_replies"))
     stmt = (
-        select(x.c.thread_id, x.c.reason, x.c.detail)
+        select(*columns)
+        .join(threads, threads.c.id == x.c.thread_id)
         .where(x.c.week_start == week_start)
         .order_by(x.c.thread_id)
     )

@@ -19,8 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
 LOOKBACK = timedelta(days=14)
 
 
-def run_buzz(args: list[str], db_url: str, base_url: str, tmp: Path) -> subprocess.CompletedProcess[str]:
-    """Run `python -m buzz ARGS` against a database and a site, failing loudly on a non-zero exit."""
+def run_buzz(
+    args: list[str], db_url: str, base_url: str, tmp: Path
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m buzz ARGS` against a database and a site; fail loudly on a bad exit."""
     env = dict(os.environ)
     env.update(
         BUZZ_DATABASE_URL=db_url,
@@ -37,15 +39,28 @@ def run_buzz(args: list[str], db_url: str, base_url: str, tmp: Path) -> subproce
         text=True,
         timeout=600,
     )
-    assert proc.returncode == 0, f"buzz {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr[-4000:]}"
+    assert proc.returncode == 0, (
+        f"buzz {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr[-4000:]}"
+    )
     return proc
 
 
-def crawl(db_url: str, base_url: str, tmp: Path, boards: list[str], week: date, now: datetime) -> str:
+def crawl(
+    db_url: str, base_url: str, tmp: Path, boards: list[str], week: date, now: datetime
+) -> str:
     """Crawl the given boards for the week (with the default 14-day lookback) as of `now`."""
     proc = run_buzz(
-        ["crawl", "ptt", "--boards", ",".join(boards), "--since", week.isoformat(),
-         "--now", now.isoformat(), "--quiet"],
+        [
+            "crawl",
+            "ptt",
+            "--boards",
+            ",".join(boards),
+            "--since",
+            week.isoformat(),
+            "--now",
+            now.isoformat(),
+            "--quiet",
+        ],
         db_url,
         base_url,
         tmp,
@@ -71,14 +86,18 @@ def table_sizes(db_url: str) -> dict[str, Any]:
             threads = conn.execute(select(func.count()).select_from(Thread)).scalar_one()
             replies = conn.execute(select(func.count()).select_from(Reply)).scalar_one()
             keys = conn.execute(
-                select(Reply.id, Reply.thread_id, Reply.reply_key, Reply.removed_at).order_by(Reply.id)
+                select(Reply.id, Reply.thread_id, Reply.reply_key, Reply.removed_at).order_by(
+                    Reply.id
+                )
             ).all()
             return {"threads": threads, "replies": replies, "keys": [tuple(k) for k in keys]}
     finally:
         engine.dispose()
 
 
-def expected_board(truth: dict[str, Any], week_start: datetime, board: str | None, top: int = 10) -> list[tuple[str, int]]:
+def expected_board(
+    truth: dict[str, Any], week_start: datetime, board: str | None, top: int = 10
+) -> list[tuple[str, int]]:
     """The leaderboard the truth implies: visible, normal, not stale, not pinned threads."""
     cutoff = week_start - LOOKBACK
     rows = [

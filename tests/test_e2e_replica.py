@@ -1,4 +1,4 @@
-"""End to end: real Scrapy crawls of the local replica, stored, counted and ranked, against truth."""
+"""End to end: real Scrapy crawls of the replica, stored, counted and ranked, against truth."""
 
 from __future__ import annotations
 
@@ -7,18 +7,29 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from e2e_helpers import crawl, expected_board, run_buzz, stored_counts, table_sizes
+from storage_fixtures import database_urls, fresh_database
 
 from buzz.config import load_config
 from buzz.jobs import rank_week, stored_boards
-from e2e_helpers import crawl, expected_board, run_buzz, stored_counts, table_sizes
 from ranking.windows import TAIPEI, week_starting
 from replica.server import RunningReplica, serve_in_thread
 from replica.truth import week_truth
-from storage_fixtures import database_urls, fresh_database
 
 pytestmark = pytest.mark.e2e
 
-BOARDS = ["Gossiping", "Stock", "car", "NBA", "MakeUp", "BabyMother", "movie", "Food", "Tech_Job", "WomenTalk"]
+BOARDS = [
+    "Gossiping",
+    "Stock",
+    "car",
+    "NBA",
+    "MakeUp",
+    "BabyMother",
+    "movie",
+    "Food",
+    "Tech_Job",
+    "WomenTalk",
+]
 
 
 @pytest.fixture(params=database_urls())
@@ -46,10 +57,14 @@ def check_week(db_url: str, site: RunningReplica, tmp: Path, week: date, now: da
     rank_week(config, window)
     published = stored_boards(config, window)
     assert published is not None
-    by_scope = {b.scope: [(e.thread_key, e.new_replies) for e in b.entries] for b in published.boards}
+    by_scope = {
+        b.scope: [(e.thread_key, e.new_replies) for e in b.entries] for b in published.boards
+    }
     assert by_scope["platform:ptt"] == expected_board(truth, window.start, None)
     for board in BOARDS:
-        assert by_scope.get(f"channel:ptt/{board}", []) == expected_board(truth, window.start, board)
+        assert by_scope.get(f"channel:ptt/{board}", []) == expected_board(
+            truth, window.start, board
+        )
     reasons = {x.reason for x in published.exclusions}
     assert {"chit_chat_periodic", "live", "giveaway"} <= reasons
 
@@ -79,7 +94,7 @@ def test_year_rollover_week_matches_truth(db_url: str, tmp_path: Path) -> None:
 def test_recrawl_later_sees_edits_new_pushes_and_removals_without_double_counting(
     db_url: str, tmp_path: Path
 ) -> None:
-    """Crawl mid-week, then again after edits, removals and deletions: counts equal the later truth."""
+    """Crawl mid-week, then after edits, removals and deletions: counts equal the later truth."""
     early = datetime(2019, 2, 7, 12, 0, tzinfo=TAIPEI)
     late = datetime(2019, 2, 11, 9, 0, tzinfo=TAIPEI)
     with serve_in_thread(now=early) as site:
@@ -96,7 +111,16 @@ def test_weekly_command_writes_the_report(db_url: str, tmp_path: Path) -> None:
     now = datetime(2019, 2, 11, 9, 0, tzinfo=TAIPEI)
     with serve_in_thread(now=now) as site:
         proc = run_buzz(
-            ["weekly", "--week", "2019-02-04", "--boards", "Stock,car", "--now", now.isoformat(), "--quiet"],
+            [
+                "weekly",
+                "--week",
+                "2019-02-04",
+                "--boards",
+                "Stock,car",
+                "--now",
+                now.isoformat(),
+                "--quiet",
+            ],
             db_url,
             site.url,
             tmp_path,
@@ -104,6 +128,7 @@ def test_weekly_command_writes_the_report(db_url: str, tmp_path: Path) -> None:
     assert "report:" in proc.stdout
     out = tmp_path / "reports" / "2019-02-04"
     html = (out / "leaderboard.html").read_text(encoding="utf-8")
-    assert "2019.02.04~2019.02.10" in html and "PTT &gt; Stock" in html or "PTT > Stock" in html
+    assert "2019.02.04~2019.02.10" in html
+    assert "PTT &gt; Stock" in html or "PTT > Stock" in html
     assert (out / "leaderboard.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert (out / "leaderboard.md").exists()

@@ -100,7 +100,18 @@ def test_leaderboards_are_saved_and_loaded_by_scope_and_rank(engine: Engine) -> 
     assert rows[1]["title"] == "title A" and rows[1]["url"].endswith("/A.html")
     entry = LeaderboardEntry(**{k: v for k, v in rows[2].items() if k not in ("scope", "label")})
     assert (entry.new_replies, entry.thread_key, entry.channel) == (40, "B", "Gossiping")
-    assert [Exclusion(**x) for x in excluded] == [Exclusion(c, "live", "直播")]
+    assert [Exclusion(**x) for x in excluded] == [
+        Exclusion(
+            c,
+            "live",
+            "直播",
+            "ptt",
+            "Gossiping",
+            "C",
+            "title C",
+            "https://www.ptt.cc/bbs/Gossiping/C.html",
+        )
+    ]
     assert other_week == []
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import typer
@@ -34,7 +35,7 @@ def register(app: typer.Typer) -> None:
 
         config = load_config()
         if base_url:
-            config = type(config)(config.database_url, config.reports_dir, base_url.rstrip("/"))
+            config = replace(config, ptt_base_url=base_url.rstrip("/"))
         now_dt = datetime_option("--now", now)
         window = week_option(since, now_dt)
         if lookback_days < 0:

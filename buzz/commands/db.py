@@ -11,7 +11,9 @@ def register(app: typer.Typer) -> None:
     """Add the `db` group."""
     db = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 
-    @db.command("upgrade", epilog="Example: BUZZ_DATABASE_URL=sqlite:///var/buzz.sqlite3 buzz db upgrade")
+    @db.command(
+        "upgrade", epilog="Example: BUZZ_DATABASE_URL=sqlite:///var/buzz.sqlite3 buzz db upgrade"
+    )
     def upgrade_cmd(
         revision: str = typer.Option("head", help="Alembic revision to upgrade to."),
     ) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
+from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import typer
 
@@ -33,7 +34,7 @@ def register(app: typer.Typer) -> None:
         base = load_config()
         with serve_in_thread(now=datetime_option("--now", now), seed=seed) as site:
             typer.echo(f"replica: {site.url} (clock {site.now.isoformat()})")
-            config = type(base)(base.database_url, base.reports_dir, site.url)
+            config = replace(base, ptt_base_url=site.url)
             last = last_complete_week(site.now)
             windows = weeks_back(last, weeks)
             request = CrawlRequest(

@@ -18,7 +18,9 @@ def register(app: typer.Typer) -> None:
     def rank(
         week: str = typer.Option(None, help="Week start, a Monday (default: last complete week)."),
         top: int = typer.Option(10, min=1, max=100, help="Entries per leaderboard."),
-        now: str = typer.Option(None, help="Treat this as the current time (for the default week)."),
+        now: str = typer.Option(
+            None, help="Treat this as the current time (for the default week)."
+        ),
     ) -> None:
         """Count the week's new replies per thread and store its leaderboards."""
         from buzz.jobs import rank_week
@@ -31,7 +33,9 @@ def register(app: typer.Typer) -> None:
     def report(
         week: str = typer.Option(None, help="Week start, a Monday (default: last complete week)."),
         out: Path = typer.Option(None, help="Folder for the files (default reports/<week>/)."),
-        now: str = typer.Option(None, help="Treat this as the current time (for the default week)."),
+        now: str = typer.Option(
+            None, help="Treat this as the current time (for the default week)."
+        ),
     ) -> None:
         """Write leaderboard.html, leaderboard.csv and leaderboard.md for a week."""
         from buzz.jobs import report_week

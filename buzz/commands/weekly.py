@@ -15,7 +15,9 @@ def register(app: typer.Typer) -> None:
     @app.command("weekly", epilog="Example: buzz weekly --week 2019-02-04 --boards Gossiping,Stock")
     def weekly(
         week: str = typer.Option(None, help="Week start, a Monday (default: last complete week)."),
-        boards: str = typer.Option(None, help="Comma-separated PTT boards (default: the usual ten)."),
+        boards: str = typer.Option(
+            None, help="Comma-separated PTT boards (default: the usual ten)."
+        ),
         now: str = typer.Option(None, help="Treat this as the current time."),
         top: int = typer.Option(10, min=1, max=100, help="Entries per leaderboard."),
         quiet: bool = typer.Option(False, "--quiet", help="No progress lines."),

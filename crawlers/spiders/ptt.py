@@ -10,14 +10,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
-from scrapy.http import FormRequest, Response
+from scrapy.http import FormRequest, Response, TextResponse
 
 from crawlers.items import PttArticleItem
 from crawlers.pages.ptt import TAIPEI, PttParseError, article_id_epoch, parse_article, parse_index
 
 logger = logging.getLogger(__name__)
 
-OVER18_COOKIE = {"over18": "1"}
+OVER18_COOKIE: dict[str | bytes, str | bytes | bool | float | int] = {"over18": "1"}
 
 
 def parse_since(text: str) -> datetime:
@@ -107,6 +107,8 @@ class PttSpider(Spider):
     def over18_gate(self, response: Response) -> Iterator[Request]:
         """Answer PTT's age gate the way a person would, then continue where we were going."""
         self.count("over18_gate")
+        if not isinstance(response, TextResponse):
+            return
         yield FormRequest.from_response(
             response,
             formdata={"yes": "yes"},
