@@ -87,7 +87,7 @@ def run_crawl(config: Config, request: CrawlRequest) -> dict[str, object]:
     settings = Settings()
     settings.setmodule("crawlers.settings", priority="project")
     settings.setdict(crawl_settings(config, request), priority="cmdline")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     kwargs: dict[str, object] = {
         "boards": ",".join(request.boards),
         "since": request.since.isoformat(),

@@ -167,7 +167,9 @@ class StoragePipeline:
         hard = [k for k in errors if k in ("parse", "gave_up_after_retries") or "_" in k[:7]]
         hard = [k for k in hard if not k.startswith("http_")]
         status = "ok" if reason == "finished" and not hard else "partial"
-        if reason not in ("finished", "closespider_timeout", "closespider_itemcount"):
+        if reason == "shutdown":
+            status = "partial"  # interrupted; resumable when run with JOBDIR
+        elif reason not in ("finished", "closespider_timeout", "closespider_itemcount"):
             status = "failed"
         with self.engine.begin() as conn:
             finish_run(

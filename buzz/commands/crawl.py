@@ -54,6 +54,9 @@ def register(app: typer.Typer) -> None:
             f"{stats.get('item_scraped_count', 0)} threads "
             f"({stats.get('finish_reason', 'unknown')})"
         )
+        if stats.get("finish_reason") != "finished":
+            hint = " (run again with the same --jobdir to resume)" if jobdir else ""
+            fail(f"crawl did not finish: {stats.get('finish_reason', 'unknown')}{hint}", code=1)
 
     @crawl.command("runs", epilog="Example: buzz crawl runs --limit 5")
     def runs(limit: int = typer.Option(10, help="How many recent runs.")) -> None:

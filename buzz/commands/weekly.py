@@ -6,6 +6,7 @@ import typer
 
 from buzz.commands.common import boards_option, datetime_option, week_option
 from buzz.config import load_config
+from buzz.errors import fail
 from buzz.summary import print_summary
 
 
@@ -34,7 +35,15 @@ def register(app: typer.Typer) -> None:
             now=now_dt,
             progress_interval=0.0 if quiet else 5.0,
         )
-        run_crawl(config, request)
+        stats = run_crawl(config, request)
+        if stats.get("finish_reason") != "finished":
+            fail(f"crawl did not finish ({stats.get('finish_reason', 'unknown')}): nothing ranked")
+        gave_up = sum(int(str(stats.get(k, 0))) for k in ("retry/max_reached", "buzz/errors/parse"))
+        if gave_up:
+            typer.echo(
+                f"warning: {gave_up} pages could not be fetched or parsed; see `buzz crawl runs`",
+                err=True,
+            )
         print_summary(rank_week(config, window, top=top))
         paths = report_week(config, window)
         typer.echo(f"report: {paths.html}")
