@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -32,6 +33,10 @@ NAMING_CONVENTION = {
 
 THREAD_STATUSES = ("ok", "deleted", "missing")
 RUN_STATUSES = ("running", "ok", "failed", "partial")
+TAG_LEVELS = ("top", "fine")
+SUBJECT_KINDS = ("author", "member")
+TRENDS = ("new", "rising", "stable", "falling", "faded")
+EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -164,8 +169,123 @@ class ExclusionRow(Base):
     detail: Mapped[str] = mapped_column(Text)
 
 
+class ThreadTagRow(Base):
+    """One interest tag of a thread (title and body, with the channel prior) and its score."""
+
+    __tablename__ = "thread_tags"
+    __table_args__ = (
+        UniqueConstraint("thread_id", "tag"),
+        CheckConstraint(_in("level", TAG_LEVELS), name="level"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    tag: Mapped[str] = mapped_column(String(64))
+    level: Mapped[str] = mapped_column(String(8))
+    score: Mapped[float] = mapped_column(Float)
+
+
+class ThreadTagState(Base):
+    """Which content of a thread its tags were computed from, so only edits are re-tagged."""
+
+    __tablename__ = "thread_tag_state"
+
+    thread_id: Mapped[int] = mapped_column(
+        ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True
+    )
+    content_hash: Mapped[str] = mapped_column(String(64))
+    tags: Mapped[int] = mapped_column(Integer)
+    tagged_at: Mapped[datetime]
+
+
+class Member(Base):
+    """A CRM member, known by the CRM's own id."""
+
+    __tablename__ = "members"
+
+    member_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    first_seen_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class MemberAccount(Base):
+    """A community account (platform + handle) of a member; an account belongs to one member."""
+
+    __tablename__ = "member_accounts"
+    __table_args__ = (
+        UniqueConstraint("platform", "handle"),
+        Index(None, "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.member_id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(32))
+    handle: Mapped[str] = mapped_column(String(128))
+    updated_at: Mapped[datetime]
+
+
+class InterestProfileRow(Base):
+    """One week's interest of an author or member in a tag: signal, decayed raw, 0-100, trend."""
+
+    __tablename__ = "interest_profiles"
+    __table_args__ = (
+        UniqueConstraint("subject_kind", "subject_id", "week_start", "tag"),
+        CheckConstraint(_in("subject_kind", SUBJECT_KINDS), name="subject_kind"),
+        CheckConstraint(_in("level", TAG_LEVELS), name="level"),
+        CheckConstraint(_in("trend", TRENDS), name="trend"),
+        Index(None, "week_start", "subject_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject_kind: Mapped[str] = mapped_column(String(8))
+    subject_id: Mapped[str] = mapped_column(String(200))
+    week_start: Mapped[datetime]
+    tag: Mapped[str] = mapped_column(String(64))
+    level: Mapped[str] = mapped_column(String(8))
+    signal: Mapped[float] = mapped_column(Float)
+    raw: Mapped[float] = mapped_column(Float)
+    strength: Mapped[int] = mapped_column(Integer)
+    trend: Mapped[str] = mapped_column(String(8))
+
+
+class ProfileExport(Base):
+    """One CRM export: the week, the format and how many member rows it wrote."""
+
+    __tablename__ = "profile_exports"
+    __table_args__ = (CheckConstraint(_in("format", EXPORT_FORMATS), name="format"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    week_start: Mapped[datetime]
+    format: Mapped[str] = mapped_column(String(8))
+    level: Mapped[str] = mapped_column(String(8))
+    since_last: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    exported_at: Mapped[datetime]
+    members: Mapped[int] = mapped_column(Integer)
+
+
+class ProfileExportState(Base):
+    """The digest of each member's row as last exported, for `--since-last`."""
+
+    __tablename__ = "profile_export_state"
+
+    member_id: Mapped[str] = mapped_column(
+        ForeignKey("members.member_id", ondelete="CASCADE"), primary_key=True
+    )
+    last_digest: Mapped[str] = mapped_column(String(64))
+    last_export_id: Mapped[int] = mapped_column(
+        ForeignKey("profile_exports.id", ondelete="CASCADE")
+    )
+
+
 threads: Table = Base.metadata.tables["threads"]
 replies: Table = Base.metadata.tables["replies"]
 crawl_runs: Table = Base.metadata.tables["crawl_runs"]
 leaderboard_entries: Table = Base.metadata.tables["leaderboard_entries"]
 exclusions: Table = Base.metadata.tables["exclusions"]
+thread_tags: Table = Base.metadata.tables["thread_tags"]
+thread_tag_state: Table = Base.metadata.tables["thread_tag_state"]
+members: Table = Base.metadata.tables["members"]
+member_accounts: Table = Base.metadata.tables["member_accounts"]
+interest_profiles: Table = Base.metadata.tables["interest_profiles"]
+profile_exports: Table = Base.metadata.tables["profile_exports"]
+profile_export_state: Table = Base.metadata.tables["profile_export_state"]

@@ -1,0 +1,132 @@
+"""CRM export: CSV (BOM option), XLSX, JSONL, formula-safe cells, no post text, --since-last."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+import storage_fixtures as h
+from profile_helpers import W1, W2, FakeTagger, config_for, day, post
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from buzz.cli import app
+from buzz.interests import build_profiles_range, tag_threads
+from storage.members import import_members
+
+db_url = h.db_url
+engine = h.engine
+runner = CliRunner()
+EVIL = '=HYPERLINK("http://evil.example","click")'
+
+
+@pytest.fixture
+def built(db_url: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A database with three members (one evil id, one without activity) and two built weeks."""
+    post(engine, "S.1", "alice", "股票 祕密內文", day(W1))
+    post(engine, "S.2", "bob", "電影 祕密內文", day(W1))
+    post(engine, "S.3", "alice", "股票 祕密內文", day(W2))
+    with engine.begin() as conn:
+        import_members(
+            conn, [("M1", "ptt", "alice"), (EVIL, "ptt", "bob"), ("M3", "ptt", "nobody")], h.T0
+        )
+    config = config_for(db_url, tmp_path)
+    tag_threads(config, h.T0, FakeTagger())
+    build_profiles_range(config, [W1, W2], FakeTagger(), reply_text="none")
+    monkeypatch.setenv("BUZZ_DATABASE_URL", db_url)
+    monkeypatch.setenv("BUZZ_REPORTS_DIR", str(tmp_path / "reports"))
+    return db_url
+
+
+def export(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["profiles", "export", "--week", W2.week_id, *args])
+    return result.exit_code, result.output
+
+
+def test_csv_is_utf8_without_bom_one_row_per_member(built: str, tmp_path: Path) -> None:
+    code, out = export()
+    path = tmp_path / "reports" / W2.week_id / "crm_profiles.csv"
+    assert code == 0 and f"{path}: 3 of 3 members" in out
+    data = path.read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    assert list(rows[0]) == [
+        "member_id",
+        "week",
+        "top_tag",
+        "tags",
+        "strengths",
+        "trends",
+        "iab_ids",
+    ]
+    by_id = {r["member_id"]: r for r in rows}
+    m1 = by_id["M1"]
+    assert m1["tags"] == "投資理財" and m1["trends"] == "rising" and m1["iab_ids"] == "534"
+    assert by_id["'" + EVIL]["trends"] == "stable"  # formula neutralised
+    assert by_id["M3"]["tags"] == ""
+    assert "祕密" not in data.decode("utf-8")
+
+
+def test_excel_option_writes_a_bom(built: str, tmp_path: Path) -> None:
+    out = tmp_path / "x.csv"
+    assert export("--excel", "-o", str(out))[0] == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert export("--excel", "--format", "xlsx")[0] == 2
+
+
+def test_xlsx_opens_and_holds_no_formula(built: str, tmp_path: Path) -> None:
+    out = tmp_path / "x.xlsx"
+    assert export("--format", "xlsx", "-o", str(out), "--level", "all")[0] == 0
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet is not None
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0][:4] == ["member_id", "week", "top_tag", "tags"]
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    assert "'" + EVIL in [v[0] for v in values]
+    m1 = next(v for v in values if v[0] == "M1")
+    assert m1[3] == "投資理財;台股" and m1[5] == "rising;rising" and m1[6] == "534;538"
+
+
+def test_jsonl_has_arrays(built: str, tmp_path: Path) -> None:
+    out = tmp_path / "x.jsonl"
+    assert export("--format", "jsonl", "-o", str(out))[0] == 0
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    m1 = next(x for x in lines if x["member_id"] == "M1")
+    assert m1["tags"] == ["投資理財"] and m1["trends"] == ["rising"]
+    assert isinstance(m1["strengths"][0], int) and m1["week"] == W2.week_id
+
+
+def test_since_last_writes_only_changed_members(built: str, engine: Engine, tmp_path: Path) -> None:
+    assert export()[0] == 0
+    code, out = export("--since-last")
+    changes = tmp_path / "reports" / W2.week_id / "crm_profiles_changes.csv"
+    assert code == 0 and f"{changes}: 0 of 3 members" in out
+    with engine.begin() as conn:
+        import_members(conn, [("M3", "ptt", "alice2")], h.T0)
+    post(engine, "S.4", "alice2", "球賽", day(W2, 3))
+    config = config_for(built, tmp_path)
+    tag_threads(config, h.T0, FakeTagger())
+    build_profiles_range(config, [W2], FakeTagger(), reply_text="none")
+    code, out = export("--since-last")
+    assert f"{changes}: 1 of 3 members" in out
+    rows = list(csv.DictReader(io.StringIO(changes.read_text(encoding="utf-8"))))
+    assert [r["member_id"] for r in rows] == ["M3"]
+    assert rows[0]["tags"].startswith("運動")
+
+
+def test_bad_format_is_a_one_line_error(built: str) -> None:
+    result = runner.invoke(app, ["profiles", "export", "--week", W2.week_id, "--format", "pdf"])
+    assert result.exit_code == 2 and "--format: 'pdf'" in result.stderr
+
+
+def test_show_prints_history(built: str) -> None:
+    result = runner.invoke(app, ["profiles", "show", "M1", "--level", "top"])
+    assert result.exit_code == 0
+    assert f"week {W1.week_id}" in result.stdout and "new" in result.stdout
+    assert "rising" in result.stdout
+    missing = runner.invoke(app, ["profiles", "show", "nobody"])
+    assert missing.exit_code == 2

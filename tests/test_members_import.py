@@ -1,0 +1,136 @@
+"""Members import: line-numbered problems, good rows kept, idempotent, accounts move, encodings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import storage_fixtures as h
+from typer.testing import CliRunner
+
+from buzz.cli import app
+from buzz.members_file import MembersFileError, decode, parse_members, read_members_file
+from storage.db import make_engine
+from storage.members import accounts_by_member, import_members
+
+db_url = h.db_url
+engine = h.engine
+runner = CliRunner()
+
+BAD_FILE = (
+    "member_id,platform,handle\n"
+    "U1,ptt,alice\n"
+    "U1,ptt,alice2\n"
+    "U2,PTT, bob \n"
+    ",ptt,carol\n"
+    "U3,plurk,dave\n"
+    "\n"
+    'U4,"ptt",\n'
+    "U5,ptt,alice\n"
+    "U6,dcard,erin\n"
+)
+
+
+def test_bad_rows_are_reported_with_line_numbers_and_good_rows_kept() -> None:
+    parsed = parse_members(BAD_FILE)
+    assert parsed.rows == [
+        ("U1", "ptt", "alice"),
+        ("U1", "ptt", "alice2"),
+        ("U2", "ptt", "bob"),
+        ("U6", "dcard", "erin"),
+    ]
+    assert [(p.line, p.reason) for p in parsed.problems] == [
+        (5, "empty member_id"),
+        (6, "unknown platform 'plurk' (known: ptt, dcard, mobile01, facebook, youtube, news)"),
+        (8, "empty handle"),
+        (9, "ptt account 'alice' already belongs to U1 (line 2); an account belongs to one member"),
+    ]
+
+
+def test_quoted_newlines_keep_line_numbers_physical() -> None:
+    parsed = parse_members('member_id,platform,handle\n"U\n1",ptt,a\n,ptt,b\n')
+    assert [p.line for p in parsed.problems] == [4]
+
+
+def test_columns_in_any_order_and_case_with_a_bom() -> None:
+    text = decode("\ufeffHandle,Member_ID,Platform\nalice,U1,ptt\n".encode())
+    assert parse_members(text).rows == [("U1", "ptt", "alice")]
+
+
+def test_missing_column_is_one_error() -> None:
+    with pytest.raises(MembersFileError, match="missing column platform"):
+        parse_members("member_id,handle\nU1,a\n")
+
+
+def test_cp950_bytes_get_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "members.csv"
+    path.write_bytes("member_id,platform,handle\nU1,ptt,測試\n".encode("cp950"))
+    with pytest.raises(MembersFileError) as err:
+        read_members_file(path)
+    assert str(err.value) == (
+        f"{path}:2: not UTF-8 (it looks like Big5/cp950); save the file as UTF-8 (Excel: CSV UTF-8)"
+    )
+
+
+def test_import_is_idempotent_and_moves_accounts(db_url: str) -> None:
+    eng = make_engine(db_url)
+    try:
+        with eng.begin() as conn:
+            first = import_members(conn, [("U1", "ptt", "a"), ("U1", "ptt", "b")], h.T0)
+            second = import_members(conn, [("U1", "ptt", "a"), ("U1", "ptt", "b")], h.T0)
+            moved = import_members(conn, [("U2", "ptt", "b"), ("U2", "dcard", "b")], h.T0)
+            accounts = accounts_by_member(conn)
+    finally:
+        eng.dispose()
+    assert (first.members_added, first.accounts_added) == (1, 2)
+    assert (second.members_added, second.accounts_added, second.accounts_unchanged) == (0, 0, 2)
+    assert (moved.members_added, moved.accounts_added, moved.accounts_moved) == (1, 1, 1)
+    assert accounts == {"U1": [("ptt", "a")], "U2": [("dcard", "b"), ("ptt", "b")]}
+
+
+def _env(monkeypatch: pytest.MonkeyPatch, url: str, tmp_path: Path) -> None:
+    monkeypatch.setenv("BUZZ_DATABASE_URL", url)
+    monkeypatch.setenv("BUZZ_REPORTS_DIR", str(tmp_path / "reports"))
+
+
+def test_cli_reports_bad_rows_exits_1_and_imports_the_rest(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _env(monkeypatch, db_url, tmp_path)
+    path = tmp_path / "members.csv"
+    path.write_text(BAD_FILE, encoding="utf-8")
+    result = runner.invoke(app, ["members", "import", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:6: unknown platform 'plurk'" in result.stderr
+    assert f"{path}:5: empty member_id" in result.stderr
+    assert "4 rows (3 members) imported" in result.stdout
+    again = runner.invoke(app, ["members", "import", str(path)])
+    assert "0 new members, 0 accounts added, 0 moved, 4 unchanged" in again.stdout
+    listed = runner.invoke(app, ["members", "list"])
+    assert listed.stdout.splitlines()[0] == "U1\tptt:alice ptt:alice2"
+
+
+def test_cli_dry_run_stores_nothing_and_good_file_exits_0(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _env(monkeypatch, db_url, tmp_path)
+    path = tmp_path / "members.csv"
+    path.write_text("member_id,platform,handle\nU1,ptt,a\n", encoding="utf-8")
+    dry = runner.invoke(app, ["members", "import", str(path), "--dry-run"])
+    assert dry.exit_code == 0 and "nothing stored" in dry.stdout
+    assert runner.invoke(app, ["members", "list"]).stdout == ""
+    assert runner.invoke(app, ["members", "import", str(path)]).exit_code == 0
+
+
+def test_cli_missing_columns_and_missing_file_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _env(monkeypatch, f"sqlite:///{tmp_path / 'x.sqlite3'}", tmp_path)
+    path = tmp_path / "members.csv"
+    path.write_text("id,platform,handle\nU1,ptt,a\n", encoding="utf-8")
+    result = runner.invoke(app, ["members", "import", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith(f"buzz: {path}: missing column member_id")
+    assert len(result.stderr.strip().splitlines()) == 1
+    gone = runner.invoke(app, ["members", "import", str(tmp_path / "nope.csv")])
+    assert gone.exit_code == 2 and "cannot read" in gone.stderr
