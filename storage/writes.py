@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, bindparam, case, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.engine import Connection
 
+from storage.dialects import dialect_insert
 from storage.models import THREAD_STATUSES, replies, threads
 from storage.records import ReplyRecord, ThreadRecord, WriteResult
 from storage.types import ensure_aware
@@ -112,16 +112,6 @@ def _chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
-def _dialect_insert(conn: Connection, table: Table) -> sqlite.Insert | postgresql.Insert:
-    """Return the dialect's INSERT, which knows ON CONFLICT."""
-    name = conn.dialect.name
-    if name == "sqlite":
-        return sqlite.insert(table)
-    if name == "postgresql":
-        return postgresql.insert(table)
-    raise NotImplementedError(f"storage supports SQLite and PostgreSQL, not {name}")
-
-
 def _thread_ids(
     conn: Connection, keys: Iterable[tuple[str, str]]
 ) -> dict[tuple[str, str], tuple[int, str]]:
@@ -166,7 +156,7 @@ def _upsert_threads(conn: Connection, chunk: ThreadBatch, seen_at: datetime) -> 
         }
         for t, _ in chunk
     ]
-    stmt = _dialect_insert(conn, threads)
+    stmt = dialect_insert(conn, threads)
     excluded = stmt.excluded
     refreshed = (
         "channel",
@@ -299,7 +289,7 @@ def _write_chunk(conn: Connection, chunk: ThreadBatch, seen_at: datetime) -> lis
         )
     inserts = [row for d in diffs for row in d.inserts]
     if inserts:
-        stmt = _dialect_insert(conn, replies).on_conflict_do_nothing(
+        stmt = dialect_insert(conn, replies).on_conflict_do_nothing(
             index_elements=["thread_id", "reply_key"]
         )
         conn.execute(stmt, inserts)

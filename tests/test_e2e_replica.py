@@ -11,25 +11,14 @@ from e2e_helpers import crawl, expected_board, run_buzz, stored_counts, table_si
 from storage_fixtures import database_urls, fresh_database
 
 from buzz.config import load_config
-from buzz.jobs import rank_week, stored_boards
+from buzz.jobs import DEFAULT_PTT_BOARDS, rank_week, stored_boards
 from ranking.windows import TAIPEI, week_starting
 from replica.server import RunningReplica, serve_in_thread
 from replica.truth import week_truth
 
 pytestmark = pytest.mark.e2e
 
-BOARDS = [
-    "Gossiping",
-    "Stock",
-    "car",
-    "NBA",
-    "MakeUp",
-    "BabyMother",
-    "movie",
-    "Food",
-    "Tech_Job",
-    "WomenTalk",
-]
+BOARDS = list(DEFAULT_PTT_BOARDS)  # the replica serves the same ten boards
 
 
 @pytest.fixture(params=database_urls())

@@ -25,7 +25,7 @@ def datetime_option(name: str, text: str | None) -> datetime | None:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        fail(f"{name}: {text!r} is not an ISO 8601 time such as 2019-02-11T09:00:00+08:00")
+        fail(f"{name}: not an ISO 8601 time: {text!r} (e.g. 2019-02-11T09:00:00+08:00)")
     return value if value.tzinfo else value.replace(tzinfo=TAIPEI)
 
 

@@ -10,8 +10,9 @@ from typing import Annotated
 
 import typer
 
+from buzz.commands.common import datetime_option
 from buzz.errors import fail
-from crawlers.pages.ptt import TAIPEI, PttParseError, parse_article, parse_index
+from crawlers.pages.ptt import PttParseError, parse_article, parse_index
 
 parse_app = typer.Typer(
     name="parse",
@@ -89,13 +90,7 @@ def _read(file: str) -> bytes:
 
 def _crawled_at(value: str | None) -> datetime | None:
     """Parse --crawled-at; a time without an offset is taken as Asia/Taipei."""
-    if value is None:
-        return None
-    try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        fail(f"--crawled-at: not an ISO 8601 time: {value!r} (e.g. 2024-05-01T12:00:00+08:00)")
-    return when if when.tzinfo is not None else when.replace(tzinfo=TAIPEI)
+    return datetime_option("--crawled-at", value)
 
 
 def _print(data: dict[str, object]) -> None:
