@@ -1,0 +1,71 @@
+"""Bad arguments get one line on stderr and exit 2; the small commands do what they say."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from buzz.cli import app
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A runner on a throwaway SQLite database."""
+    monkeypatch.setenv("BUZZ_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("BUZZ_REPORTS_DIR", str(tmp_path / "reports"))
+    return CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["rank", "--week", "2019-02-05"], "--week: 2019-02-05 is a Tuesday"),
+        (["report", "--week", "last week"], "--week: 'last week' is not a week"),
+        (["weekly", "--now", "yesterday"], "--now: not an ISO 8601 time: 'yesterday'"),
+        (["crawl", "ptt", "--boards", "Stock,../etc"], "--boards: '../etc' is not a board name"),
+        (["crawl", "ptt", "--lookback-days", "-1", "--since", "2019-02-04"], "--lookback-days"),
+        (["schedule", "--at", "someday 25:00", "--dry-run"], "--at: 'someday 25:00'"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(
+    runner: CliRunner, args: list[str], message: str
+) -> None:
+    """Each mistake is named in a single line that starts with `buzz:`."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("buzz: ") and message in lines[0], lines
+
+
+def test_schedule_dry_run_lists_the_next_three_mondays(runner: CliRunner) -> None:
+    """The weekly schedule fires on Mondays at 06:00 Asia/Taipei."""
+    result = runner.invoke(app, ["schedule", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    runs = [line.split(": ", 1)[1] for line in result.stdout.splitlines()]
+    assert len(runs) == 3 and all(r.endswith("06:00:00+08:00") for r in runs)
+    from datetime import datetime
+
+    assert {datetime.fromisoformat(r).weekday() for r in runs} == {0}
+
+
+def test_db_upgrade_then_current_report_the_head_revision(runner: CliRunner) -> None:
+    """`db upgrade` migrates an empty database; `db current` then names the revision."""
+    assert "empty" in runner.invoke(app, ["db", "current"]).stdout
+    up = runner.invoke(app, ["db", "upgrade"])
+    assert up.exit_code == 0 and "at revision" in up.stdout
+    from storage.migrate import head_revision
+
+    assert head_revision() in runner.invoke(app, ["db", "current"]).stdout
+
+
+def test_rank_and_report_an_empty_week_still_write_a_report(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A week with no data ranks to empty boards and a report that says so, not a crash."""
+    rank = runner.invoke(app, ["rank", "--week", "2019-02-04"])
+    assert rank.exit_code == 0, rank.output
+    report = runner.invoke(app, ["report", "--week", "2019-02-04"])
+    assert report.exit_code == 0, report.output
+    assert (tmp_path / "reports" / "2019-02-04" / "leaderboard.html").exists()
