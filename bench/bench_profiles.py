@@ -220,8 +220,9 @@ def main() -> None:
         f"Synthetic week: {args.replies:,} replies by {args.authors:,} authors to {args.threads:,} "
         f"threads posted that week (2 tags each), the week before built as history, "
         f"{args.members:,} members with one linked account each. Database build: {built}.",
-        "Each row is one fresh process: wall time of one week's build (aggregation in SQL, "
-        "decay in Python, bulk save of author and member rows); peak RSS of that process "
+        "Each row is one fresh process: wall time of one week's build (signals staged in a "
+        "temporary table, decay, trends and save of author and member rows in SQL); peak RSS "
+        "of that process "
         "(ru_maxrss, includes Python, SQLAlchemy and for text modes jieba) and the peak of "
         "Python allocations during the build (tracemalloc, separate run).",
         "",

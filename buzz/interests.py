@@ -17,26 +17,30 @@ from buzz.config import Config
 from buzz.export import write_export
 from buzz.jobs import engine_for
 from ranking.profiles import (
+    FLOOR,
+    SATURATION,
+    TREND_STEP,
     WEIGHTS,
     CrmRow,
     Interest,
-    Signals,
     SignalWeights,
-    add_signals,
-    author_subject,
     crm_rows,
-    member_signals,
-    step_week,
+    decay,
 )
 from ranking.windows import WEEK, Window
 from storage.interests import (
-    author_thread_signals,
+    StepParams,
+    add_text_signals,
     export_digests,
     iter_reply_texts,
     latest_profile_week,
     load_profiles,
+    profile_counts,
+    profile_trends,
     record_export,
-    save_profiles,
+    stage_member_signals,
+    staged_signals,
+    step_profiles,
 )
 from storage.members import accounts_by_member
 from storage.tags import (
@@ -127,17 +131,16 @@ class WeekProfiles:
 
 def reply_text_signals(
     texts: Iterator[tuple[str, str, str]], tagger: Tagger, cap: int = REPLY_TEXT_CAP
-) -> Iterator[tuple[str, str, str, float]]:
-    """Tag each author's replies of the week as one text: (subject, tag, level, score)."""
+) -> Iterator[tuple[str, str, str, str, float]]:
+    """Tag each author's replies of the week as one text: (platform, handle, tag, level, score)."""
     current: tuple[str, str] | None = None
     parts: list[str] = []
 
-    def flush() -> Iterator[tuple[str, str, str, float]]:
+    def flush() -> Iterator[tuple[str, str, str, str, float]]:
         if current is None or not parts:
             return
-        subject = author_subject(*current)
         for s in tagger.tag("\n".join(parts), None):
-            yield subject, s.tag, s.level, s.score
+            yield current[0], current[1], s.tag, s.level, s.score
 
     for platform, user, content in texts:
         key = (platform, user)
@@ -149,15 +152,15 @@ def reply_text_signals(
     yield from flush()
 
 
-def _previous(conn: Connection, kind: str, window: Window) -> tuple[list[Interest], int]:
+def _previous_week(conn: Connection, kind: str, window: Window) -> tuple[datetime | None, int]:
     """Last stored week of this kind before the window (within MAX_GAP_WEEKS) and the gap."""
     week = latest_profile_week(conn, kind, window.start)
     if week is None:
-        return [], 1
+        return None, 1
     gap = round((window.start - week) / WEEK)
     if gap > MAX_GAP_WEEKS:
-        return [], 1
-    return [Interest(*row) for row in load_profiles(conn, kind, week)], max(gap, 1)
+        return None, 1
+    return week, max(gap, 1)
 
 
 def build_week_conn(
@@ -167,46 +170,47 @@ def build_week_conn(
     weights: SignalWeights = WEIGHTS,
     reply_text: str = "members",
 ) -> WeekProfiles:
-    """Compute and store one week's author and member profiles from the stored tags."""
+    """Compute and store one week's author and member profiles from the stored tags.
+
+    Both kinds are stepped in SQL (storage.interests.step_profiles), which mirrors
+    ranking.profiles.step_week; a member's signal is the sum over its linked accounts.
+    """
     if reply_text not in REPLY_TEXT_MODES:
         raise ValueError(f"reply_text must be one of {REPLY_TEXT_MODES}, not {reply_text!r}")
     started = time.perf_counter()
-    signals: Signals = {}
-    add_signals(
-        signals,
-        (
-            (author_subject(platform, handle), tag, level, signal)
-            for platform, handle, tag, level, signal in author_thread_signals(
-                conn, window.start, window.end, weights.started, weights.replied
+    with staged_signals(conn, window.start, window.end, weights.started, weights.replied):
+        if reply_text != "none":
+            texts = iter_reply_texts(
+                conn, window.start, window.end, members_only=reply_text == "members"
             )
-        ),
-    )
-    if reply_text != "none":
-        texts = iter_reply_texts(
-            conn, window.start, window.end, members_only=reply_text == "members"
-        )
-        add_signals(signals, reply_text_signals(texts, _tagger(tagger)), weights.reply_text)
-    accounts = {
-        member: [author_subject(p, h) for p, h in links]
-        for member, links in accounts_by_member(conn).items()
-    }
-
-    previous, gap = _previous(conn, "author", window)
-    authors = step_week(previous, signals, gap)
-    del previous
-    author_rows = save_profiles(conn, "author", window.start, (i.as_row() for i in authors))
-    author_count = len({i.subject_id for i in authors})
-    del authors
-
-    previous, gap = _previous(conn, "member", window)
-    members = step_week(previous, member_signals(signals, accounts), gap)
-    member_rows = save_profiles(conn, "member", window.start, (i.as_row() for i in members))
-    trends = Counter(i.trend for i in members if i.level == "top")
+            add_text_signals(
+                conn,
+                (
+                    (platform, handle, tag, level, score * weights.reply_text)
+                    for platform, handle, tag, level, score in reply_text_signals(
+                        texts, _tagger(tagger)
+                    )
+                ),
+            )
+        for kind in ("author", "member"):
+            if kind == "member":
+                stage_member_signals(conn)
+            week, gap = _previous_week(conn, kind, window)
+            step_profiles(
+                conn,
+                kind,
+                window.start,
+                week,
+                StepParams(decay(gap), SATURATION, FLOOR, TREND_STEP),
+            )
+    author_count, author_rows = profile_counts(conn, "author", window.start)
+    member_rows = profile_counts(conn, "member", window.start)[1]
+    trends = Counter(profile_trends(conn, "member", window.start, level="top"))
     return WeekProfiles(
         week=window.week_id,
         authors=author_count,
         author_rows=author_rows,
-        members=len(accounts),
+        members=len(accounts_by_member(conn)),
         member_rows=member_rows,
         trends=trends,
         seconds=time.perf_counter() - started,

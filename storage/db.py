@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import sqlite3
 from typing import Any
 
 from sqlalchemy import create_engine, event
@@ -37,9 +39,18 @@ def _configure_sqlite(engine: Engine) -> None:
         try:
             for pragma in SQLITE_PRAGMAS:
                 cursor.execute(pragma)
+            _ensure_exp(dbapi_connection, cursor)
         finally:
             cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN")
+
+
+def _ensure_exp(dbapi_connection: Any, cursor: Any) -> None:
+    """Give SQLite exp() (profile strengths) when it was built without its math functions."""
+    try:
+        cursor.execute("SELECT exp(0)")
+    except sqlite3.OperationalError:
+        dbapi_connection.create_function("exp", 1, math.exp, deterministic=True)

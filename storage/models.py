@@ -229,11 +229,19 @@ class InterestProfileRow(Base):
 
     __tablename__ = "interest_profiles"
     __table_args__ = (
-        UniqueConstraint("subject_kind", "subject_id", "week_start", "tag"),
+        # Week first: a week's rows are one contiguous range, written and read in key order.
+        UniqueConstraint("week_start", "subject_kind", "subject_id", "tag"),
         CheckConstraint(_in("subject_kind", SUBJECT_KINDS), name="subject_kind"),
         CheckConstraint(_in("level", TAG_LEVELS), name="level"),
         CheckConstraint(_in("trend", TRENDS), name="trend"),
-        Index(None, "week_start", "subject_kind"),
+        # One member's history (`buzz profiles show`); author rows stay out of it.
+        Index(
+            "ix_interest_profiles_member_history",
+            "subject_id",
+            "week_start",
+            sqlite_where=text("subject_kind = 'member'"),
+            postgresql_where=text("subject_kind = 'member'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

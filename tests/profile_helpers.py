@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import storage_fixtures as h
 from sqlalchemy.engine import Engine
 
 from buzz.config import Config
-from nlp.tagger import TagScore
+from nlp.tagger import Tagger, default_tagger
 from ranking.windows import Window, week_starting
 from storage.writes import write_thread
 
@@ -17,22 +18,31 @@ W1 = week_starting(h.T0.date())
 W2 = W1.next()
 W3 = W2.next()
 
+STOCK = "台積電 外資 連續買超 台股 大漲"
+STOCK_2 = "[請益] 台積電 法說會 營收 創新高 存股"
+BASEBALL = "[討論] 中職 兄弟 投手 完封 全壘打"
+MOVIE = "[好雷] 諾蘭 新片 IMAX 首映 電影 票房"
+HALF_LIFE_FACTOR = 0.5 ** (1 / 4)
 
-KEYWORDS = (("股票", "投資理財", "台股"), ("球賽", "運動", "棒球"), ("電影", "電影", None))
+
+def tagger() -> Tagger:
+    """The real tagger (jieba loads once per process)."""
+    return default_tagger()
 
 
-class FakeTagger:
-    """Tags by fixed keywords, score 0.8 per top tag and 0.5 per fine tag; no jieba."""
+def thread_scores(text: str, board: str) -> dict[str, tuple[str, float]]:
+    """Tag → (level, score) the real tagger gives a thread `post`ed with title and body `text`."""
+    return {s.tag: (s.level, s.score) for s in tagger().tag(f"{text}\n{text}", board, top=3)}
 
-    def tag(self, text: str, channel: str | None = None, top: int = 3) -> list[TagScore]:
-        """Tag text the way nlp.tagger.Tagger.tag answers."""
-        out: list[TagScore] = []
-        for word, tag, fine in KEYWORDS:
-            if word in text:
-                out.append(TagScore(tag, 0.8, "top", tag, 24.0))
-                if fine:
-                    out.append(TagScore(fine, 0.5, "fine", tag, 6.0))
-        return out[: top * 2]
+
+def text_scores(text: str) -> dict[str, tuple[str, float]]:
+    """Tag → (level, score) the real tagger gives an author's joined reply text (no channel)."""
+    return {s.tag: (s.level, s.score) for s in tagger().tag(text, None, top=3)}
+
+
+def strength(raw: float) -> int:
+    """The documented 0-100 curve, written out: round(100 × (1 − e^(−raw / 3)))."""
+    return round(100 * (1 - math.exp(-raw / 3))) if raw > 0 else 0
 
 
 def config_for(url: str, tmp_path: Path) -> Config:

@@ -10,7 +10,19 @@ from pathlib import Path
 import openpyxl
 import pytest
 import storage_fixtures as h
-from profile_helpers import W1, W2, FakeTagger, config_for, day, post
+from profile_helpers import (
+    BASEBALL,
+    HALF_LIFE_FACTOR,
+    MOVIE,
+    STOCK,
+    W1,
+    W2,
+    config_for,
+    day,
+    post,
+    strength,
+    thread_scores,
+)
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
@@ -27,19 +39,25 @@ EVIL = '=HYPERLINK("http://evil.example","click")'
 @pytest.fixture
 def built(db_url: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A database with three members (one evil id, one without activity) and two built weeks."""
-    post(engine, "S.1", "alice", "股票 祕密內文", day(W1))
-    post(engine, "S.2", "bob", "電影 祕密內文", day(W1))
-    post(engine, "S.3", "alice", "股票 祕密內文", day(W2))
+    post(engine, "S.1", "alice", f"{STOCK} 祕密內文", day(W1))
+    post(engine, "S.2", "bob", f"{MOVIE} 祕密內文", day(W1), board="movie")
+    post(engine, "S.3", "alice", f"{STOCK} 祕密內文", day(W2))
     with engine.begin() as conn:
         import_members(
             conn, [("M1", "ptt", "alice"), (EVIL, "ptt", "bob"), ("M3", "ptt", "nobody")], h.T0
         )
     config = config_for(db_url, tmp_path)
-    tag_threads(config, h.T0, FakeTagger())
-    build_profiles_range(config, [W1, W2], FakeTagger(), reply_text="none")
+    tag_threads(config, h.T0)
+    build_profiles_range(config, [W1, W2], reply_text="none")
     monkeypatch.setenv("BUZZ_DATABASE_URL", db_url)
     monkeypatch.setenv("BUZZ_REPORTS_DIR", str(tmp_path / "reports"))
     return db_url
+
+
+def week2(text: str, board: str, tag: str, weeks: int = 2) -> tuple[int, int]:
+    """Strengths of a tag after one thread in W1 and (weeks=2) another in W2, or none in W2."""
+    score = thread_scores(f"{text} 祕密內文", board)[tag][1]
+    return strength(score), strength(score * HALF_LIFE_FACTOR + (score if weeks == 2 else 0.0))
 
 
 def export(*args: str) -> tuple[int, str]:
@@ -65,8 +83,14 @@ def test_csv_is_utf8_without_bom_one_row_per_member(built: str, tmp_path: Path) 
     ]
     by_id = {r["member_id"]: r for r in rows}
     m1 = by_id["M1"]
+    before, now = week2(STOCK, "Stock", "投資理財")
+    assert now - before >= 5
     assert m1["tags"] == "投資理財" and m1["trends"] == "rising" and m1["iab_ids"] == "534"
-    assert by_id["'" + EVIL]["trends"] == "stable"  # formula neutralised
+    assert (m1["top_tag"], m1["strengths"]) == ("投資理財", str(now))
+    evil = by_id["'" + EVIL]  # formula neutralised
+    before, now = week2(MOVIE, "movie", "電影", weeks=1)
+    assert -5 < now - before < 5
+    assert (evil["tags"], evil["strengths"], evil["trends"]) == ("電影", str(now), "stable")
     assert by_id["M3"]["tags"] == ""
     assert "祕密" not in data.decode("utf-8")
 
@@ -89,6 +113,8 @@ def test_xlsx_opens_and_holds_no_formula(built: str, tmp_path: Path) -> None:
     assert "'" + EVIL in [v[0] for v in values]
     m1 = next(v for v in values if v[0] == "M1")
     assert m1[3] == "投資理財;台股" and m1[5] == "rising;rising" and m1[6] == "534;538"
+    top, fine = week2(STOCK, "Stock", "投資理財")[1], week2(STOCK, "Stock", "台股")[1]
+    assert m1[4] == f"{top};{fine}"
 
 
 def test_jsonl_has_arrays(built: str, tmp_path: Path) -> None:
@@ -97,7 +123,7 @@ def test_jsonl_has_arrays(built: str, tmp_path: Path) -> None:
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     m1 = next(x for x in lines if x["member_id"] == "M1")
     assert m1["tags"] == ["投資理財"] and m1["trends"] == ["rising"]
-    assert isinstance(m1["strengths"][0], int) and m1["week"] == W2.week_id
+    assert m1["strengths"] == [week2(STOCK, "Stock", "投資理財")[1]] and m1["week"] == W2.week_id
 
 
 def test_since_last_writes_only_changed_members(built: str, engine: Engine, tmp_path: Path) -> None:
@@ -107,15 +133,17 @@ def test_since_last_writes_only_changed_members(built: str, engine: Engine, tmp_
     assert code == 0 and f"{changes}: 0 of 3 members" in out
     with engine.begin() as conn:
         import_members(conn, [("M3", "ptt", "alice2")], h.T0)
-    post(engine, "S.4", "alice2", "球賽", day(W2, 3))
+    post(engine, "S.4", "alice2", BASEBALL, day(W2, 3), board="Baseball")
     config = config_for(built, tmp_path)
-    tag_threads(config, h.T0, FakeTagger())
-    build_profiles_range(config, [W2], FakeTagger(), reply_text="none")
+    tag_threads(config, h.T0)
+    build_profiles_range(config, [W2], reply_text="none")
     code, out = export("--since-last")
     assert f"{changes}: 1 of 3 members" in out
     rows = list(csv.DictReader(io.StringIO(changes.read_text(encoding="utf-8"))))
     assert [r["member_id"] for r in rows] == ["M3"]
-    assert rows[0]["tags"].startswith("運動")
+    sport = thread_scores(BASEBALL, "Baseball")
+    assert rows[0]["tags"] == "運動" and rows[0]["strengths"] == str(strength(sport["運動"][1]))
+    assert rows[0]["trends"] == "new"
 
 
 def test_bad_format_is_a_one_line_error(built: str) -> None:

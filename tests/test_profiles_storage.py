@@ -1,4 +1,8 @@
-"""Thread tags, SQL signal aggregation and weekly profile history, on SQLite and PostgreSQL."""
+"""Thread tags, SQL signal aggregation and weekly profile history, on SQLite and PostgreSQL.
+
+The real tagger tags the threads; each expectation is the documented formula applied to the
+scores it gives the same texts, so the arithmetic stays pinned without a stub.
+"""
 
 from __future__ import annotations
 
@@ -7,102 +11,169 @@ from pathlib import Path
 
 import pytest
 import storage_fixtures as h
-from profile_helpers import W1, W2, W3, FakeTagger, config_for, day, post
+from profile_helpers import (
+    BASEBALL,
+    HALF_LIFE_FACTOR,
+    MOVIE,
+    STOCK,
+    STOCK_2,
+    W1,
+    W2,
+    W3,
+    config_for,
+    day,
+    post,
+    strength,
+    text_scores,
+    thread_scores,
+)
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from buzz.interests import build_profiles_range, tag_threads, tag_threads_conn
+from ranking.windows import Window
 from storage.interests import author_thread_signals, load_profiles, profile_weeks
 from storage.members import import_members
 from storage.models import threads
 from storage.tags import load_thread_tags, thread_ids_needing_tags
+from storage.writes import write_thread
 
 db_url = h.db_url
 engine = h.engine
-TAGGER = FakeTagger()
 
 
-def signals(engine: Engine, window: object) -> dict[tuple[str, str], float]:
+def signals(engine: Engine, window: Window) -> dict[tuple[str, str], float]:
+    """Top-level (handle, tag) → signal of the window, summed in SQL with weights 1.0 / 0.3."""
     with engine.connect() as conn:
-        rows = author_thread_signals(conn, window.start, window.end, 1.0, 0.3)  # type: ignore[attr-defined]
-        return {(handle, tag): round(s, 6) for _, handle, tag, level, s in rows if level == "top"}
+        rows = author_thread_signals(conn, window.start, window.end, 1.0, 0.3)
+        return {(handle, tag): s for _, handle, tag, level, s in rows if level == "top"}
+
+
+def expected(*parts: tuple[str, float, str, str]) -> dict[tuple[str, str], float]:
+    """Σ weight × top-level score per (handle, tag) over (handle, weight, text, board) threads."""
+    out: dict[tuple[str, str], float] = {}
+    for handle, weight, text, board in parts:
+        for tag, (level, score) in thread_scores(text, board).items():
+            if level == "top":
+                out[(handle, tag)] = out.get((handle, tag), 0.0) + weight * score
+    return out
 
 
 def test_threads_are_tagged_once_and_again_only_when_edited(engine: Engine) -> None:
-    post(engine, "A.1", "alice", "股票 大漲", day(W1))
-    post(engine, "A.2", "bob", "球賽 心得", day(W1), board="Baseball")
+    post(engine, "A.1", "alice", STOCK, day(W1))
+    post(engine, "A.2", "bob", BASEBALL, day(W1), board="Baseball")
+    stock, baseball = thread_scores(STOCK, "Stock"), thread_scores(BASEBALL, "Baseball")
+    assert stock["投資理財"][0] == "top" and stock["台股"][0] == "fine"
+    assert max(baseball, key=lambda t: baseball[t][1]) == "運動" and "棒球" in baseball
     with engine.begin() as conn:
-        first = tag_threads_conn(conn, h.T0, TAGGER)
-        again = tag_threads_conn(conn, h.T0, TAGGER)
-        assert (first.threads, first.tags, again.threads) == (2, 4, 0)
+        first = tag_threads_conn(conn, h.T0)
+        again = tag_threads_conn(conn, h.T0)
+        assert (first.threads, first.tags, again.threads) == (2, len(stock) + len(baseball), 0)
+        assert load_thread_tags(conn, 1) == sorted(
+            ((t, lv, s) for t, (lv, s) in stock.items()), key=lambda x: (-x[2], x[0])
+        )
         conn.execute(
-            update(threads).where(threads.c.thread_key == "A.1").values(content_hash="edited")
+            update(threads)
+            .where(threads.c.thread_key == "A.1")
+            .values(title=STOCK_2, body=STOCK_2, content_hash="edited")
         )
         assert len(thread_ids_needing_tags(conn)) == 1
-        assert tag_threads_conn(conn, h.T0, TAGGER).threads == 1
+        assert tag_threads_conn(conn, h.T0).threads == 1
         tags = load_thread_tags(conn, 1)
-    assert tags == [("投資理財", "top", 0.8), ("台股", "fine", 0.5)]
+    edited = thread_scores(STOCK_2, "Stock")
+    assert edited != stock
+    assert tags == sorted(
+        ((t, lv, s) for t, (lv, s) in edited.items()), key=lambda x: (-x[2], x[0])
+    )
 
 
 def test_signals_weigh_started_threads_over_distinct_replied_threads(engine: Engine) -> None:
-    post(engine, "A.1", "alice", "股票 大漲", day(W1), repliers=("carol", "carol", "alice"))
-    post(engine, "A.2", "alice", "股票 崩盤", day(W1, 2), repliers=("carol",))
-    post(engine, "A.3", "bob", "電影 好看", day(W2), repliers=("carol",))
+    post(engine, "A.1", "alice", STOCK, day(W1), repliers=("carol", "carol", "alice"))
+    post(engine, "A.2", "alice", STOCK_2, day(W1, 2), repliers=("carol",))
+    post(engine, "A.3", "bob", MOVIE, day(W2), repliers=("carol",), board="movie")
     with engine.begin() as conn:
-        tag_threads_conn(conn, h.T0, TAGGER)
-    week1 = signals(engine, W1)
-    assert week1 == {
-        ("alice", "投資理財"): pytest.approx(1.6),  # two started threads, own pushes not counted
-        ("carol", "投資理財"): pytest.approx(0.48),  # two distinct threads × 0.3 × 0.8
-    }
-    assert signals(engine, W2) == {("bob", "電影"): 0.8, ("carol", "電影"): pytest.approx(0.24)}
+        tag_threads_conn(conn, h.T0)
+    # Two started threads (own pushes not counted); carol: two distinct threads × 0.3.
+    week1 = expected(
+        ("alice", 1.0, STOCK, "Stock"),
+        ("alice", 1.0, STOCK_2, "Stock"),
+        ("carol", 0.3, STOCK, "Stock"),
+        ("carol", 0.3, STOCK_2, "Stock"),
+    )
+    assert set(week1) == {("alice", "投資理財"), ("carol", "投資理財")}
+    assert signals(engine, W1) == pytest.approx(week1)
+    week2 = expected(("bob", 1.0, MOVIE, "movie"), ("carol", 0.3, MOVIE, "movie"))
+    assert ("carol", "電影") in week2
+    assert signals(engine, W2) == pytest.approx(week2)
 
 
 def test_removed_and_out_of_window_replies_do_not_count(engine: Engine) -> None:
-    post(engine, "A.1", "alice", "股票", day(W1), repliers=("dave",))
+    post(engine, "A.1", "alice", STOCK, day(W1), repliers=("dave",))
     late = h.reply(9, at=W2.start + timedelta(hours=1), user="erin", reply_key="late")
-    thread = h.thread("A.1", channel="Stock", author_id="alice", title="股票", body="股票",
+    thread = h.thread("A.1", channel="Stock", author_id="alice", title=STOCK, body=STOCK,
                       posted_at=day(W1))  # fmt: skip
-    from storage.writes import write_thread
-
     with engine.begin() as conn:
         # Re-crawl without dave's push (a moderator removed it) and with a push in the next week.
         write_thread(conn, thread, [late], day(W2, 2))
-        tag_threads_conn(conn, h.T0, TAGGER)
+        tag_threads_conn(conn, h.T0)
     assert ("dave", "投資理財") not in signals(engine, W1)
-    assert ("erin", "投資理財") in signals(engine, W2)
+    assert signals(engine, W2)[("erin", "投資理財")] == pytest.approx(
+        0.3 * thread_scores(STOCK, "Stock")["投資理財"][1]
+    )
 
 
 def test_three_weeks_give_new_rising_falling_and_member_history(
     db_url: str, engine: Engine, tmp_path: Path
 ) -> None:
-    post(engine, "S.1", "alice", "股票 一", day(W1), repliers=("carol",))
+    post(engine, "S.1", "alice", STOCK, day(W1), repliers=("carol",))
     for n in range(3):
-        post(engine, f"S.2{n}", "alice", "股票 二", day(W2, n + 1))
-    post(engine, "B.3", "bob", "球賽 三", day(W3), board="Baseball")
+        post(engine, f"S.2{n}", "alice", STOCK_2, day(W2, n + 1))
+    post(engine, "B.3", "bob", BASEBALL, day(W3), board="Baseball")
     with engine.begin() as conn:
         import_members(conn, [("M1", "ptt", "alice"), ("M2", "ptt", "bob")], h.T0)
     config = config_for(db_url, tmp_path)
-    assert tag_threads(config, h.T0, TAGGER).threads == 5
-    built = build_profiles_range(config, [W3, W1, W2], TAGGER, reply_text="none")
+    assert tag_threads(config, h.T0).threads == 5
+    built = build_profiles_range(config, [W3, W1, W2], reply_text="none")
     assert [b.week for b in built] == [W1.week_id, W2.week_id, W3.week_id]
 
     with engine.connect() as conn:
         assert profile_weeks(conn, "member") == [W1.start, W2.start, W3.start]
         weeks = {
-            w.week_id: {(r[0], r[1]): (r[5], r[6]) for r in load_profiles(conn, "member", w.start)}
+            w.week_id: {(r[0], r[1]): r[3:] for r in load_profiles(conn, "member", w.start)}
             for w in (W1, W2, W3)
         }
-        authors_w1 = {(r[0], r[1]) for r in load_profiles(conn, "author", W1.start)}
-    assert weeks[W1.week_id][("M1", "投資理財")] == (23, "new")
-    assert weeks[W2.week_id][("M1", "投資理財")] == (64, "rising")
-    assert weeks[W3.week_id][("M1", "投資理財")] == (58, "falling")
-    assert weeks[W3.week_id][("M2", "運動")][1] == "new"
+        authors_w1 = {(r[0], r[1]): r[3:] for r in load_profiles(conn, "author", W1.start)}
+    a = thread_scores(STOCK, "Stock")["投資理財"][1]
+    b = thread_scores(STOCK_2, "Stock")["投資理財"][1]
+    raw1 = a
+    raw2 = raw1 * HALF_LIFE_FACTOR + (b + b + b)
+    raw3 = raw2 * HALF_LIFE_FACTOR
+    # (signal, raw, strength, trend) of member M1 (alice) in 投資理財, week by week.
+    m1 = [weeks[w.week_id][("M1", "投資理財")] for w in (W1, W2, W3)]
+    assert m1 == [
+        (pytest.approx(a), pytest.approx(raw1), strength(raw1), "new"),
+        (pytest.approx(3 * b), pytest.approx(raw2), strength(raw2), "rising"),
+        (0.0, pytest.approx(raw3), strength(raw3), "falling"),
+    ]
+    assert strength(raw2) - strength(raw1) >= 5 and strength(raw2) - strength(raw3) >= 5
+    sport = thread_scores(BASEBALL, "Baseball")["運動"][1]
+    assert weeks[W3.week_id][("M2", "運動")] == (
+        pytest.approx(sport),
+        pytest.approx(sport),
+        strength(sport),
+        "new",
+    )
     assert ("M2", "運動") not in weeks[W2.week_id]
-    assert ("ptt:carol", "投資理財") in authors_w1
+    carol = 0.3 * a
+    assert authors_w1[("ptt:carol", "投資理財")] == (
+        pytest.approx(carol),
+        pytest.approx(carol),
+        strength(carol),
+        "new",
+    )
 
     # Rebuilding a week replaces it: same rows, no duplicates.
-    again = build_profiles_range(config, [W3], TAGGER, reply_text="none")
+    again = build_profiles_range(config, [W3], reply_text="none")
     assert again[0].member_rows == built[2].member_rows
 
 
@@ -111,27 +182,33 @@ def test_own_reply_text_adds_signal_for_member_accounts(
 ) -> None:
     post(engine, "A.1", "alice", "閒聊", day(W1), repliers=("carol", "dave"), board="Gossiping")
     with engine.begin() as conn:
-        # carol's push text is `閒聊 推`: no keyword; give dave a movie push.
         import_members(conn, [("M1", "ptt", "dave")], h.T0)
     post(engine, "A.2", "alice", "閒聊二", day(W1, 2), repliers=("dave",), board="Gossiping")
-    from storage.writes import write_thread
-
+    movie_push = "昨天看了諾蘭的電影 IMAX 超好看"
     thread = h.thread("A.3", channel="Gossiping", author_id="alice", title="x", body="x",
                       posted_at=day(W1, 3))  # fmt: skip
-    push = h.reply(1, at=day(W1, 3), user="dave", content="那部電影超好看")
+    push = h.reply(1, at=day(W1, 3), user="dave", content=movie_push)
     with engine.begin() as conn:
         write_thread(conn, thread, [push], day(W1, 4))
+    for title in ("閒聊", "閒聊二", "x"):
+        assert thread_scores(title, "Gossiping") == {}  # the threads themselves say nothing
     config = config_for(db_url, tmp_path)
-    tag_threads(config, h.T0, TAGGER)
-    build_profiles_range(config, [W1], TAGGER, reply_text="members")
+    tag_threads(config, h.T0)
+    build_profiles_range(config, [W1], reply_text="members")
     with engine.connect() as conn:
         members = {(r[0], r[1]): r[3] for r in load_profiles(conn, "member", W1.start)}
         authors = {r[0] for r in load_profiles(conn, "author", W1.start)}
-    assert members[("M1", "電影")] == pytest.approx(0.5 * 0.8)
+    # dave's pushes of the week, oldest first, tagged as one text without a channel prior, × 0.5.
+    text = text_scores(f"閒聊 推\n閒聊二 推\n{movie_push}")
+    assert text["電影"][0] == "top"
+    assert members == pytest.approx(
+        {("M1", tag): 0.5 * score for tag, (_, score) in text.items() if strength(0.5 * score) >= 5}
+    )
+    assert ("M1", "電影") in members
     assert "ptt:carol" not in authors  # no tag in carol's threads or (unread) text
 
 
-def test_the_FakeTagger_tags_with_the_channel_prior(tmp_path: Path) -> None:
+def test_the_default_tagger_tags_with_the_channel_prior(tmp_path: Path) -> None:
     with h.fresh_database(h.SQLITE, tmp_path) as url:
         from storage.db import make_engine
 
