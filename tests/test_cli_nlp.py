@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from buzz.cli import app
@@ -130,3 +131,29 @@ def test_every_nlp_command_has_an_example() -> None:
         result = runner.invoke(app, args)
         assert result.exit_code == 0
         assert "Example:" in result.stdout
+
+
+def test_build_idf_reads_the_stored_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --from-csv, build-idf counts document frequencies over the crawled threads."""
+    import storage_fixtures as h
+
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+    from storage.writes import write_thread
+
+    url = f"sqlite:///{tmp_path / 'idf.sqlite3'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for key, text in (("A", "台積電 外資 買超"), ("B", "外資 賣超 台股"), ("C", "湖人 勝利")):
+            write_thread(conn, h.thread(key, title=text, body=text), [], h.T0)
+    engine.dispose()
+    monkeypatch.setenv("BUZZ_DATABASE_URL", url)
+    out = tmp_path / "idf.json"
+    result = CliRunner().invoke(app, ["nlp", "build-idf", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    table = IdfTable.load(out)
+    assert table.documents == 3
+    assert table.df["外資"] == 2 and table.df["湖人"] == 1
