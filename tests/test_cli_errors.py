@@ -69,3 +69,28 @@ def test_rank_and_report_an_empty_week_still_write_a_report(
     report = runner.invoke(app, ["report", "--week", "2019-02-04"])
     assert report.exit_code == 0, report.output
     assert (tmp_path / "reports" / "2019-02-04" / "leaderboard.html").exists()
+
+
+def test_crawl_runs_lists_runs_as_a_table_or_json(runner: CliRunner) -> None:
+    """`crawl runs` says when there are none, then shows status, pages and errors by kind."""
+    import json
+    import os
+    from datetime import UTC, datetime, timedelta
+
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+    from storage.runs import finish_run, start_run
+
+    assert "no crawl runs yet" in runner.invoke(app, ["crawl", "runs"]).stdout
+    url = os.environ["BUZZ_DATABASE_URL"]
+    upgrade(url)
+    engine = make_engine(url)
+    t0 = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
+    with engine.begin() as conn:
+        run = start_run(conn, "ptt", {"boards": "Stock"}, t0)
+        finish_run(conn, run, t0 + timedelta(seconds=42), "partial", 120, 100, {"http_503": 3})
+    engine.dispose()
+    table = runner.invoke(app, ["crawl", "runs"]).stdout
+    assert "partial" in table and "42" in table and "http_503 3" in table
+    (line,) = runner.invoke(app, ["crawl", "runs", "--json"]).stdout.splitlines()
+    assert json.loads(line)["errors"] == {"http_503": 3}

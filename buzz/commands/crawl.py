@@ -59,15 +59,36 @@ def register(app: typer.Typer) -> None:
             fail(f"crawl did not finish: {stats.get('finish_reason', 'unknown')}{hint}", code=1)
 
     @crawl.command("runs", epilog="Example: buzz crawl runs --limit 5")
-    def runs(limit: int = typer.Option(10, help="How many recent runs.")) -> None:
+    def runs(
+        limit: int = typer.Option(10, min=1, help="How many recent runs."),
+        as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    ) -> None:
         """List recent crawl runs with their pages, items and errors by kind."""
         from buzz.jobs import engine_for
         from storage.runs import list_runs
 
         engine = engine_for(load_config())
         with engine.connect() as conn:
-            for run in list_runs(conn, limit):
-                typer.echo(json.dumps(run, default=str, ensure_ascii=False))
+            rows = list_runs(conn, limit)
         engine.dispose()
+        if as_json:
+            for run in rows:
+                typer.echo(json.dumps(run, default=str, ensure_ascii=False))
+            return
+        if not rows:
+            typer.echo("no crawl runs yet")
+            return
+        typer.echo(
+            f"{'id':>4}  {'started (UTC)':<19}  {'secs':>5}  {'status':<8}  {'pages':>6}  "
+            f"{'items':>6}  errors"
+        )
+        for run in rows:
+            started, finished = run["started_at"], run["finished_at"]
+            secs = f"{(finished - started).total_seconds():.0f}" if finished else "-"
+            errors = ", ".join(f"{k} {v}" for k, v in sorted(run["errors"].items())) or "-"
+            typer.echo(
+                f"{run['id']:>4}  {started:%Y-%m-%d %H:%M:%S}  {secs:>5}  {run['status']:<8}  "
+                f"{run['pages']:>6}  {run['items']:>6}  {errors}"
+            )
 
     app.add_typer(crawl, name="crawl")
