@@ -13,7 +13,14 @@ from ranking.windows import Window
 
 def after_ranking(config: Config, windows: Sequence[Window], members_csv: Path | None) -> None:
     """Import the members, tag threads, build every week's profiles, export the last week."""
-    from buzz.interests import build_profiles_range, export_profiles, tag_threads
+    from buzz.interests import (
+        DEFAULT_IDF,
+        build_corpus_idf,
+        build_profiles_range,
+        export_profiles,
+        tag_threads,
+        tagger_with_idf,
+    )
     from buzz.members_file import import_members_file
 
     if members_csv is not None:
@@ -23,11 +30,14 @@ def after_ranking(config: Config, windows: Sequence[Window], members_csv: Path |
             f"members: {len({m for m, _, _ in checked.rows})} from {members_csv} "
             f"({added} accounts added, {len(checked.problems)} bad rows)"
         )
-    tagged = tag_threads(config)
+    documents = build_corpus_idf(config, DEFAULT_IDF)
+    typer.echo(f"idf: {documents:,} crawled threads -> {DEFAULT_IDF}")
+    tagger = tagger_with_idf(DEFAULT_IDF if documents else None)
+    tagged = tag_threads(config, tagger=tagger, retag=True)
     typer.echo(
         f"tags: {tagged.threads:,} threads tagged ({tagged.tags:,} tags, {tagged.seconds:.1f} s)"
     )
-    built = build_profiles_range(config, windows)
+    built = build_profiles_range(config, windows, tagger)
     for week in built:
         trends = ", ".join(f"{k} {v}" for k, v in sorted(week.trends.items()))
         typer.echo(

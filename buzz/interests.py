@@ -63,6 +63,42 @@ MAX_GAP_WEEKS = 8
 LEVEL_CHOICES = {"top": ("top",), "fine": ("fine",), "all": ("top", "fine")}
 
 
+DEFAULT_IDF = Path("var") / "idf.json"
+
+
+def stored_texts(config: Config) -> Iterator[str]:
+    """Title and body of every stored thread, streamed from the database."""
+    from storage.queries import iter_thread_texts
+
+    engine = engine_for(config)
+    try:
+        with engine.connect() as conn:
+            for _thread_id, _channel, title, body in iter_thread_texts(conn):
+                yield f"{title}\n{body}"
+    finally:
+        engine.dispose()
+
+
+def build_corpus_idf(config: Config, output: Path = DEFAULT_IDF, min_df: int = 1) -> int:
+    """Build the IDF table over our own crawl and save it; returns the documents counted."""
+    from nlp.idf import build_idf
+
+    table = build_idf(stored_texts(config), min_df=min_df)
+    if table.documents:
+        table.save(output)
+    return table.documents
+
+
+def tagger_with_idf(path: Path | None) -> Tagger:
+    """The default tagger, or one that weights keywords by the IDF table saved at `path`."""
+    if path is None:
+        return _tagger(None)
+    from nlp.idf import IdfTable
+    from nlp.tagger import Tagger
+
+    return Tagger(idf=IdfTable.load(path))
+
+
 def _tagger(tagger: Tagger | None) -> Tagger:
     """The given tagger or the process-wide default (jieba loads once)."""
     if tagger is not None:

@@ -27,6 +27,7 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
         (["crawl", "ptt", "--boards", "Stock,../etc"], "--boards: '../etc' is not a board name"),
         (["crawl", "ptt", "--lookback-days", "-1", "--since", "2019-02-04"], "--lookback-days"),
         (["schedule", "--at", "someday 25:00", "--dry-run"], "--at: 'someday 25:00'"),
+        (["profiles", "build", "--idf", "/nonexistent/idf.json"], "--idf: /nonexistent/idf.json"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(

@@ -157,3 +157,7 @@ def test_build_idf_reads_the_stored_threads(
     table = IdfTable.load(out)
     assert table.documents == 3
     assert table.df["外資"] == 2 and table.df["湖人"] == 1
+    from buzz.interests import tagger_with_idf
+
+    weighted = tagger_with_idf(out)
+    assert weighted.idf is not None and weighted.idf.documents == 3

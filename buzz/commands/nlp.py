@@ -224,20 +224,6 @@ def _csv_texts(path: Path, columns: list[str]) -> Iterator[str]:
         yield _row_text(row, columns)
 
 
-def _db_texts(url: str) -> Iterator[str]:
-    """Title and body of every stored thread, read through storage.queries.iter_thread_texts."""
-    from storage.db import make_engine
-    from storage.queries import iter_thread_texts
-
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            for _thread_id, _channel, title, body in iter_thread_texts(conn):
-                yield f"{title}\n{body}"
-    finally:
-        engine.dispose()
-
-
 @nlp_app.command("build-idf")
 def build_idf_command(
     database_url: Annotated[
@@ -261,11 +247,15 @@ def build_idf_command(
     if from_csv is not None:
         texts = _csv_texts(from_csv, _split_columns(text_columns))
     else:
-        from buzz.config import load_config, redact_url
+        from dataclasses import replace
 
-        url = database_url or load_config().database_url
+        from buzz.config import load_config, redact_url
+        from buzz.interests import stored_texts
+
+        config = load_config()
+        url = database_url or config.database_url
         try:
-            texts = iter(list(_db_texts(url)))
+            texts = iter(list(stored_texts(replace(config, database_url=url))))
         except ImportError as exc:
             fail(f"storage is not available ({exc})")
         except Exception as exc:  # a database error is bad input for this command

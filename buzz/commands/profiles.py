@@ -41,6 +41,10 @@ def register(app: typer.Typer) -> None:
         now: str = typer.Option(
             None, help="Treat this as the current time (for the default week)."
         ),
+        idf: Path = typer.Option(
+            None,
+            help="IDF table from `buzz nlp build-idf` (default var/idf.json when it exists).",
+        ),
     ) -> None:
         """Tag new and edited threads, then compute the weeks' profiles oldest first."""
         from buzz.interests import REPLY_TEXT_MODES, build_profiles_range, tag_threads
@@ -50,11 +54,22 @@ def register(app: typer.Typer) -> None:
             fail(f"--reply-text: {reply_text!r} is not one of {', '.join(REPLY_TEXT_MODES)}")
         config = load_config()
         window = week_option(week, datetime_option("--now", now))
-        tagged = tag_threads(config, retag=retag)
+        from buzz.interests import DEFAULT_IDF, tagger_with_idf
+
+        idf_path = idf or (DEFAULT_IDF if DEFAULT_IDF.exists() else None)
+        if idf_path is not None and not idf_path.is_file():
+            fail(f"--idf: {idf_path} does not exist (build it with `buzz nlp build-idf`)")
+        try:
+            tagger = tagger_with_idf(idf_path)
+        except (OSError, ValueError) as exc:
+            fail(f"--idf: {idf_path}: {exc}")
+        typer.echo(f"tagging with {'IDF from ' + str(idf_path) if idf_path else 'keywords only'}")
+        tagged = tag_threads(config, tagger=tagger, retag=retag)
         typer.echo(
             f"tagged {tagged.threads:,} threads ({tagged.tags:,} tags, {tagged.seconds:.1f} s)"
         )
-        for built in build_profiles_range(config, weeks_back(window, weeks), reply_text=reply_text):
+        windows = weeks_back(window, weeks)
+        for built in build_profiles_range(config, windows, tagger, reply_text=reply_text):
             typer.echo(
                 f"week {built.week}: {built.authors:,} authors, {built.members:,} members "
                 f"({built.member_rows:,} member tags: {_trends(built.trends)}) "
