@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Literal
 
 from nlp.dictionaries import Entry, lexicon, stopwords
+from nlp.parallel import can_fork, map_ranges
 
 Backend = Literal["rjieba", "jieba"]
 HMM = False
@@ -134,17 +134,13 @@ def cut_many(texts: Sequence[str], workers: int = 1) -> list[list[str]]:
     """Segment many texts, split across `workers` forked processes when more than one is asked."""
     global _BATCH
     seg = default_segmenter()
-    if workers <= 1 or len(texts) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork(workers, len(texts)):
         return [seg.cut(t) for t in texts]
     _BATCH = texts
-    step = -(-len(texts) // workers)
-    bounds = [(i, min(i + step, len(texts))) for i in range(0, len(texts), step)]
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_cut_range, bounds, 1)
+        return map_ranges(_cut_range, len(texts), workers)
     finally:
         _BATCH = ()
-    return [tokens for part in parts for tokens in part]
 
 
 def iter_cut(texts: Iterable[str], drop_stopwords: bool = False) -> Iterable[list[str]]:

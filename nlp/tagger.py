@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import math
-import multiprocessing
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -13,6 +12,7 @@ from typing import Literal
 
 from nlp.boards import tag_for_channel
 from nlp.idf import IdfTable
+from nlp.parallel import can_fork, map_ranges
 from nlp.segment import Segmenter, default_segmenter
 from nlp.taxonomy import Taxonomy, load_taxonomy
 
@@ -140,14 +140,10 @@ def tag_many(
     global _BATCH
     tagger = default_tagger()
     chans: Sequence[str | None] = channels if channels is not None else [None] * len(texts)
-    if workers <= 1 or len(texts) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork(workers, len(texts)):
         return [tagger.tag(t, c, top) for t, c in zip(texts, chans, strict=True)]
     _BATCH = (texts, chans, top)
-    step = -(-len(texts) // workers)
-    bounds = [(i, min(i + step, len(texts))) for i in range(0, len(texts), step)]
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_tag_range, bounds, 1)
+        return map_ranges(_tag_range, len(texts), workers)
     finally:
         _BATCH = ((), (), 3)
-    return [scores for part in parts for scores in part]

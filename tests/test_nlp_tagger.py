@@ -82,3 +82,13 @@ def test_idf_weights_rare_keywords_up() -> None:
     raw_plain = Tagger().raw_scores("比特幣")["加密貨幣"]
     assert tagger.raw_scores("比特幣")["加密貨幣"] > raw_plain
     assert tagger.raw_scores("股票")["投資理財"] < Tagger().raw_scores("股票")["投資理財"]
+
+
+def test_tag_many_in_two_processes_equals_serial() -> None:
+    """Forked tagging returns the same scores, in the same order, as tagging one by one."""
+    from nlp.tagger import tag_many
+
+    texts = ["台積電 外資 連續買超", "湖人 詹姆斯 三分球", "口紅 粉底 試色", "油耗 電動車 試駕"] * 5
+    channels = ["Stock", None, "MakeUp", "car"] * 5
+    serial = [default_tagger().tag(t, c, 2) for t, c in zip(texts, channels, strict=True)]
+    assert tag_many(texts, channels, top=2, workers=2) == serial
