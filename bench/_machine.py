@@ -25,3 +25,10 @@ def machine_line() -> str:
         f"Machine: nproc={os.cpu_count()}, CPU {cpu_model()}, "
         f"Python {platform.python_version()}, date {date.today().isoformat()}"
     )
+
+
+def publish(table: str, out: Path) -> None:
+    """Print a benchmark's Markdown table and save it where run_all.py collects it."""
+    print(table)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(table, encoding="utf-8")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _machine import machine_line
+from _machine import machine_line, publish
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -150,9 +150,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "",
         ]
     )
-    print(table)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(table, encoding="utf-8")
+    publish(table, args.out)
 
 
 if __name__ == "__main__":

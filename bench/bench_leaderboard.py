@@ -27,6 +27,9 @@ from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _machine import publish  # noqa: E402
 
 from storage.db import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
@@ -405,9 +408,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     )
     table = render(counts, inserts, args)
-    print(table)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(table, encoding="utf-8")
+    publish(table, args.out)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import jieba
-from _machine import machine_line
+from _machine import machine_line, publish
 
 from nlp.dictionaries import lexicon, write_dictionary
 from nlp.segment import HMM, cut_many, default_segmenter
@@ -99,9 +99,7 @@ def main() -> None:
         row(f"nlp.tagger.tag_many segmentation + tagging, {args.workers} processes", t_tag_mp),
     ]
     table = "\n".join(lines) + "\n"
-    print(table)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(table, encoding="utf-8")
+    publish(table, OUT)
 
 
 if __name__ == "__main__":

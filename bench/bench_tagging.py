@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _machine import machine_line
+from _machine import machine_line, publish
 
 from nlp.boards import board_tags
 from nlp.idf import build_idf
@@ -120,9 +120,7 @@ def main() -> None:
         "scored on (cross-validated); the tagger never sees them.",
     ]
     table = "\n".join(lines) + "\n"
-    print(table)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(table, encoding="utf-8")
+    publish(table, OUT)
 
 
 if __name__ == "__main__":
