@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
 
+WRITER_OPTION = "buzz_writer"
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA foreign_keys=ON",
@@ -45,7 +48,19 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # A writer takes the write lock up front: a deferred BEGIN that later tries to write
+        # fails at once with "database is locked" when another writer got there first.
+        writer = conn.get_execution_options().get(WRITER_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that will write: on SQLite it waits for the write lock before starting."""
+    with engine.connect() as conn:
+        conn.execution_options(**{WRITER_OPTION: True})
+        with conn.begin():
+            yield conn
 
 
 def _ensure_exp(dbapi_connection: Any, cursor: Any) -> None:

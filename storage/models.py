@@ -8,14 +8,17 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Column,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
+    Unicode,
     UniqueConstraint,
     text,
 )
@@ -32,7 +35,11 @@ NAMING_CONVENTION = {
 }
 
 THREAD_STATUSES = ("ok", "deleted", "missing")
-RUN_STATUSES = ("running", "ok", "failed", "partial")
+RUN_STATUSES = ("running", "complete", "incomplete", "failed", "crashed")
+CHANNEL_STATUSES = ("complete", "incomplete", "failed")
+COVERAGE_STATUSES = ("complete", "incomplete", "failed", "provisional", "not_crawled")
+JOB_STATUSES = ("running", "ok", "incomplete", "failed", "crashed")
+JOB_TRIGGERS = ("schedule", "manual")
 TAG_LEVELS = ("top", "fine")
 SUBJECT_KINDS = ("author", "member")
 TRENDS = ("new", "rising", "stable", "falling", "faded")
@@ -114,7 +121,7 @@ class Reply(Base):
 
 
 class CrawlRun(Base):
-    """One run of a spider or job, with its counters and error kinds."""
+    """One run of a spider: what it was asked, who ran it, how it ended, counters and errors."""
 
     __tablename__ = "crawl_runs"
     __table_args__ = (
@@ -131,6 +138,78 @@ class CrawlRun(Base):
     pages: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     items: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     errors: Mapped[str] = mapped_column(Text, server_default=text("'{}'"))
+    # The earliest week start the crawl covers, and the site's clock when it looked.
+    covers_from: Mapped[datetime | None]
+    observed_at: Mapped[datetime | None]
+    finish_reason: Mapped[str | None] = mapped_column(String(64))
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    heartbeat_at: Mapped[datetime | None]
+
+
+class CrawlChannel(Base):
+    """What one run fetched, lost and stored for one channel, and the status derived from it."""
+
+    __tablename__ = "crawl_channels"
+    __table_args__ = (
+        UniqueConstraint("run_id", "platform", "channel"),
+        CheckConstraint(_in("status", CHANNEL_STATUSES), name="status"),
+        Index(None, "platform", "channel"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16))
+    pages: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    blocked: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    rate_limited: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    failed: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    not_found: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    threads: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    replies: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    deleted: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    detail: Mapped[str] = mapped_column(Text, server_default=text("''"))
+
+
+class CrawlLock(Base):
+    """The one writer allowed per source at a time, and how to tell whether it is still alive."""
+
+    __tablename__ = "crawl_locks"
+
+    lock_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    acquired_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
+
+
+class JobRun(Base):
+    """One attempt at a job for one period (the weekly job for one week), unique per attempt."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (
+        UniqueConstraint("job", "period", "attempt"),
+        CheckConstraint(_in("status", JOB_STATUSES), name="status"),
+        CheckConstraint(_in("trigger", JOB_TRIGGERS), name="trigger"),
+        Index(None, "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job: Mapped[str] = mapped_column(String(32))
+    period: Mapped[str] = mapped_column(String(32))
+    attempt: Mapped[int] = mapped_column(Integer)
+    trigger: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    exit_code: Mapped[int | None] = mapped_column(Integer)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    detail: Mapped[str] = mapped_column(Text, server_default=text("''"))
 
 
 class LeaderboardEntryRow(Base):
@@ -167,6 +246,37 @@ class ExclusionRow(Base):
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text)
+
+
+class PublishedWeek(Base):
+    """A published week: when, whether every channel was complete, and provisional cut-off."""
+
+    __tablename__ = "published_weeks"
+
+    week_start: Mapped[datetime] = mapped_column(primary_key=True)
+    published_at: Mapped[datetime]
+    complete: Mapped[bool] = mapped_column(Boolean)
+    provisional: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    cutoff: Mapped[datetime | None]
+
+
+class WeekCoverage(Base):
+    """How completely one channel was crawled for a published week, and why not."""
+
+    __tablename__ = "week_coverage"
+    __table_args__ = (
+        UniqueConstraint("week_start", "platform", "channel"),
+        CheckConstraint(_in("status", COVERAGE_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    week_start: Mapped[datetime]
+    platform: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, server_default=text("''"))
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    observed_at: Mapped[datetime | None]
 
 
 class ThreadTagRow(Base):
@@ -285,9 +395,24 @@ class ProfileExportState(Base):
     )
 
 
+# APScheduler's job store, in the project database so scheduled runs survive restarts. The
+# definition mirrors apscheduler.jobstores.sqlalchemy so its own create(checkfirst) is a no-op.
+apscheduler_jobs = Table(
+    "apscheduler_jobs",
+    Base.metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)
+
 threads: Table = Base.metadata.tables["threads"]
 replies: Table = Base.metadata.tables["replies"]
 crawl_runs: Table = Base.metadata.tables["crawl_runs"]
+crawl_channels: Table = Base.metadata.tables["crawl_channels"]
+crawl_locks: Table = Base.metadata.tables["crawl_locks"]
+job_runs: Table = Base.metadata.tables["job_runs"]
+published_weeks: Table = Base.metadata.tables["published_weeks"]
+week_coverage: Table = Base.metadata.tables["week_coverage"]
 leaderboard_entries: Table = Base.metadata.tables["leaderboard_entries"]
 exclusions: Table = Base.metadata.tables["exclusions"]
 thread_tags: Table = Base.metadata.tables["thread_tags"]

@@ -89,9 +89,9 @@ def test_crawl_runs_lists_runs_as_a_table_or_json(runner: CliRunner) -> None:
     t0 = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
     with engine.begin() as conn:
         run = start_run(conn, "ptt", {"boards": "Stock"}, t0)
-        finish_run(conn, run, t0 + timedelta(seconds=42), "partial", 120, 100, {"http_503": 3})
+        finish_run(conn, run, t0 + timedelta(seconds=42), "incomplete", 120, 100, {"http_503": 3})
     engine.dispose()
     table = runner.invoke(app, ["crawl", "runs"]).stdout
-    assert "partial" in table and "42" in table and "http_503 3" in table
+    assert "incomplete" in table and "42" in table and "http_503 3" in table
     (line,) = runner.invoke(app, ["crawl", "runs", "--json"]).stdout.splitlines()
     assert json.loads(line)["errors"] == {"http_503": 3}

@@ -26,7 +26,7 @@ def test_a_run_is_started_finished_and_listed_latest_first(engine: Engine) -> No
     with engine.begin() as conn:
         first = start_run(conn, "ptt", {"boards": "Gossiping,Stock"}, t)
         second = start_run(conn, "ptt", {}, t + timedelta(hours=1))
-        finish_run(conn, first, t + timedelta(minutes=5), "partial", 120, 3400, {"http_503": 2})
+        finish_run(conn, first, t + timedelta(minutes=5), "incomplete", 120, 3400, {"http_503": 2})
     with engine.connect() as conn:
         runs = list_runs(conn)
         only_one = list_runs(conn, limit=1)
@@ -34,7 +34,7 @@ def test_a_run_is_started_finished_and_listed_latest_first(engine: Engine) -> No
     assert [r["id"] for r in only_one] == [second]
     done = runs[1]
     assert done["source"] == "ptt" and done["args"] == {"boards": "Gossiping,Stock"}
-    assert done["status"] == "partial" and (done["pages"], done["items"]) == (120, 3400)
+    assert done["status"] == "incomplete" and (done["pages"], done["items"]) == (120, 3400)
     assert done["errors"] == {"http_503": 2}
     assert done["started_at"] == t and done["finished_at"] == t + timedelta(minutes=5)
     assert runs[0]["status"] == "running" and runs[0]["finished_at"] is None
@@ -48,7 +48,7 @@ def test_finish_run_refuses_unknown_status_and_unknown_runs(engine: Engine) -> N
         with pytest.raises(ValueError, match="unknown run status"):
             finish_run(conn, run, t, "done", 0, 0, {})
         with pytest.raises(LookupError):
-            finish_run(conn, run + 100, t, "ok", 0, 0, {})
+            finish_run(conn, run + 100, t, "complete", 0, 0, {})
 
 
 def _threads(engine: Engine) -> list[int]:
