@@ -1,7 +1,9 @@
 """Golden-file cases for the PTT parsers: a real page under ../shared plus expected.json here.
 
-Each case is `tests/golden/ptt/<case>/meta.json` (which shared page, the url and crawled_at used)
-and `expected.json` (the parse output, with long parts summarised so posts are not re-published).
+Each case is `tests/golden/ptt/<case>/meta.json` (which page, the url and crawled_at used) and
+`expected.json` (the parse output, with long parts summarised so posts are not re-published).
+The page is a real one under ../shared (`"source"`) or one the project wrote (`"fixture"`, a file
+in tests/fixtures/ptt), so the project's own cases run even without the shared folder.
 `BUZZ_UPDATE_GOLDEN=1 pytest ...` rewrites expected.json; review the diff before committing it.
 """
 
@@ -36,6 +38,7 @@ class GoldenCase:
     folder: Path
     source: str
     parser: str
+    own: bool
     url: str | None
     crawled_at: datetime | None
 
@@ -52,8 +55,9 @@ def cases(parser: str) -> list[GoldenCase]:
             GoldenCase(
                 name=meta_path.parent.name,
                 folder=meta_path.parent,
-                source=meta["source"],
+                source=meta.get("fixture") or meta["source"],
                 parser=meta["parser"],
+                own="fixture" in meta,
                 url=meta.get("url"),
                 crawled_at=datetime.fromisoformat(crawled) if crawled else None,
             )
@@ -97,7 +101,7 @@ def summarise(parsed: dict[str, Any]) -> dict[str, Any]:
 
 def run(case: GoldenCase) -> dict[str, Any]:
     """Parse the case's page the way meta.json says and return its golden form."""
-    html = shared_page(case.source)
+    html = (FIXTURES / case.source).read_bytes() if case.own else shared_page(case.source)
     if case.parser == "article":
         result = parse_article(html, url=case.url, crawled_at=case.crawled_at).to_dict()
     else:
