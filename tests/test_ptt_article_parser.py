@@ -73,7 +73,8 @@ def test_page_without_metalines_reads_the_plain_text_header() -> None:
     assert "wretch.cc" not in a.body  # the signature block
     assert a.pushes[0].ip == "220.135.33.3"
     assert a.pushes[0].raw_time == "08/11"
-    assert a.pushes[0].time == taipei(2005, 8, 11)
+    assert a.pushes[0].time == taipei(2005, 8, 11)  # a later day than the post: its start
+    assert [p.date_only for p in a.pushes] == [True] * 7 + [False]
 
 
 def test_reply_title_with_site_header_and_nickname() -> None:
@@ -94,7 +95,9 @@ def test_huge_thread_with_file_too_large_warning_keeps_all_1491_pushes() -> None
     assert (a.author_id, a.author_nickname) == ("gogoegg", "--")
     first, last = a.pushes[0], a.pushes[-1]
     assert (first.ip, first.raw_time) == ("61.228.189.12", "06/20")
+    assert (first.time, first.date_only) == (a.posted_at, True)  # not 00:00, before the post
     assert (last.ip, last.raw_time) == ("114.43.47.83", "12/30 20:30")
+    assert not last.date_only
     assert all(p.tag in ("推", "噓", "→") for p in a.pushes)
     dated = [p.time for p in a.pushes if p.time is not None]
     assert dated == sorted(dated)
@@ -265,7 +268,7 @@ def test_to_dict_has_exactly_the_documented_keys() -> None:
     ]
     pushes = d["pushes"]
     assert isinstance(pushes, list)
-    assert list(pushes[0]) == ["tag", "user", "content", "ip", "time", "time_inferred"]
+    assert list(pushes[0]) == ["tag", "user", "content", "ip", "time", "time_inferred", "date_only"]
     assert d["posted_at"] == "2023-12-30T22:00:00+08:00"
     assert d["counts"] == {"all": 6, "push": 2, "boo": 1, "neutral": 3}
 
@@ -277,7 +280,39 @@ def test_big5_bytes_with_plain_text_header() -> None:
     assert a.posted_at == taipei(2006, 1, 1, 8)
     assert a.ip == "140.112.30.1"
     assert a.body == "這一頁用 Big5 編碼存檔。"
-    assert [p.time for p in a.pushes] == [taipei(2006, 1, 1), taipei(2006, 1, 3, 10)]
+    # `01/01` alone on the post's own day is the post time, not 00:00 before the post.
+    assert [p.time for p in a.pushes] == [taipei(2006, 1, 1, 8), taipei(2006, 1, 3, 10)]
+
+
+def test_date_only_pushes_never_come_before_the_post() -> None:
+    a = parse_article(own("article_date_only_pushes.html"))
+    assert a.posted_at == taipei(2006, 1, 14, 21, 5, 9)
+    assert [p.raw_time for p in a.pushes] == ["01/14", "01/15", "01/15 08:30", "01/02"]
+    assert [p.time for p in a.pushes] == [
+        a.posted_at,
+        taipei(2006, 1, 15),
+        taipei(2006, 1, 15, 8, 30),
+        taipei(2007, 1, 2),
+    ]
+    assert [p.date_only for p in a.pushes] == [True, True, False, True]
+    assert [p.ip for p in a.pushes] == [
+        "61.228.189.12",
+        "218.168.205.128",
+        "59.113.21.53",
+        "140.112.91.4",
+    ]
+    assert a.pushes[0].to_dict()["date_only"] is True
+
+
+def test_impossible_leap_day_page_keeps_later_pushes_in_the_right_year() -> None:
+    a = parse_article(own("article_impossible_leap_day.html"))  # no crawl time
+    assert [p.time for p in a.pushes] == [
+        taipei(2022, 12, 31, 23),
+        None,
+        taipei(2023, 3, 2, 9),
+        taipei(2024, 1, 5, 12),
+    ]
+    assert not a.pushes[1].date_only
 
 
 def test_str_and_bytes_give_the_same_article() -> None:
@@ -340,6 +375,29 @@ def test_leap_day_only_exists_in_leap_years() -> None:
     stamp = [PushStamp(2, 29, 12, 0)]
     assert infer_push_times(stamp, taipei(2024, 2, 1), None) == [taipei(2024, 2, 29, 12)]
     assert infer_push_times(stamp, taipei(2023, 2, 1), None) == [None]
+
+
+def test_an_impossible_leap_day_after_a_rollover_does_not_move_the_walk() -> None:
+    stamps = [PushStamp(12, 31, 23, 0), PushStamp(2, 29, 10, 0), PushStamp(3, 2, 9, 0)]
+    times = infer_push_times(stamps, taipei(2022, 12, 30, 21, 40), None)
+    assert times == [taipei(2022, 12, 31, 23), None, taipei(2023, 3, 2, 9)]
+
+
+def test_a_leap_day_after_the_crawl_steps_back_to_a_year_that_has_it() -> None:
+    times = infer_push_times([PushStamp(2, 29, 12, 0)], None, taipei(2025, 3, 1))
+    assert times == [None]  # 2025, the crawl's year, has no 02/29
+    times = infer_push_times([PushStamp(12, 31, 8, 0), PushStamp(2, 29, 12, 0)], None, None)
+    assert times == [None, None]
+
+
+def test_date_only_stamp_is_the_post_time_on_the_post_day_else_the_start_of_its_day() -> None:
+    post = taipei(2006, 1, 14, 21, 5, 9)
+    stamps = [PushStamp(1, 14, 0, 0, True), PushStamp(1, 15, 0, 0, True)]
+    assert infer_push_times(stamps, post, None) == [post, taipei(2006, 1, 15)]
+    assert infer_push_times(stamps, None, taipei(2006, 2, 1)) == [
+        taipei(2006, 1, 14),  # no post time to compare with
+        taipei(2006, 1, 15),
+    ]
 
 
 def test_shared_fixture_folder_is_resolved_beside_the_project() -> None:

@@ -49,6 +49,7 @@ class PttPush:
     time: datetime | None
     time_inferred: bool
     raw_time: str
+    date_only: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form, as printed by `buzz parse ptt-article`."""
@@ -59,6 +60,7 @@ class PttPush:
             "ip": self.ip,
             "time": _iso(self.time),
             "time_inferred": self.time_inferred,
+            "date_only": self.date_only,
         }
 
 
@@ -557,8 +559,9 @@ def _pushes(
             time=when,
             time_inferred=True,
             raw_time=raw_time,
+            date_only=when is not None and stamp is not None and stamp.date_only,
         )
-        for (tag, user, content, ip, raw_time), when in zip(rows, times, strict=True)
+        for (tag, user, content, ip, raw_time), stamp, when in zip(rows, stamps, times, strict=True)
     )
 
 

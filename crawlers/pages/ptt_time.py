@@ -30,6 +30,7 @@ class PushStamp:
     day: int
     hour: int
     minute: int
+    date_only: bool = False
 
 
 def parse_post_time(text: str) -> datetime | None:
@@ -60,14 +61,15 @@ def parse_push_stamp(raw_time: str) -> PushStamp | None:
     if match is None:
         return None
     month, day = int(match[1]), int(match[2])
-    hour = int(match[3]) if match[3] else 0
-    minute = int(match[4]) if match[4] else 0
+    date_only = match[3] is None
+    hour = 0 if date_only else int(match[3])
+    minute = 0 if date_only else int(match[4])
     if not (1 <= month <= 12 and 1 <= day <= 31 and hour <= 23 and minute <= 59):
         return None
     # 02/29 is checked against the inferred year later; here only dates no year has are dropped.
     if day > calendar.monthrange(2000, month)[1]:
         return None
-    return PushStamp(month, day, hour, minute)
+    return PushStamp(month, day, hour, minute, date_only)
 
 
 def infer_push_times(
@@ -80,32 +82,49 @@ def infer_push_times(
     The walk starts at the post's month/day; a stamp earlier in the calendar than the previous
     dated one (12/31 then 01/02) moves to the next year. A time later than `crawled_at` steps the
     year back, since nothing can be pushed after the page was fetched. Impossible stamps give None
-    and leave the walk as it was.
+    and leave the walk as it was. A date-only stamp is the start of its day, or the post time on
+    the post's own day, so it never comes before the post.
     """
     base = posted_at or crawled_at
     if base is None:
         return [None] * len(stamps)
     base = base.astimezone(TAIPEI)
+    post = posted_at.astimezone(TAIPEI) if posted_at is not None else None
     limit = crawled_at.astimezone(TAIPEI) if crawled_at is not None else None
     year = base.year
-    previous = (base.month, base.day) if posted_at is not None else None
+    previous = (base.month, base.day) if post is not None else None
     times: list[datetime | None] = []
     for stamp in stamps:
-        if stamp is None:
+        when = None if stamp is None else _place(stamp, year, previous, limit)
+        if stamp is None or when is None:
             times.append(None)
             continue
-        if previous is not None and (stamp.month, stamp.day) < previous:
-            year += 1
-        when = _at(year, stamp)
-        while when is not None and limit is not None and when > limit and year > 1:
-            year -= 1
-            when = _at(year, stamp)
-        if when is None:
-            times.append(None)
-            continue
-        previous = (stamp.month, stamp.day)
+        year, previous = when.year, (stamp.month, stamp.day)
+        if stamp.date_only and post is not None and when.date() == post.date():
+            when = max(when, post)
         times.append(when)
     return times
+
+
+def _place(
+    stamp: PushStamp,
+    year: int,
+    previous: tuple[int, int] | None,
+    limit: datetime | None,
+) -> datetime | None:
+    """The stamp's time in the walk's year (rolled over, capped at `limit`), or None."""
+    if previous is not None and (stamp.month, stamp.day) < previous:
+        year += 1
+    when = _at(year, stamp)
+    if when is None or limit is None:
+        return when
+    # Step back until not after the crawl; a 02/29 skips the years that lack it.
+    while when is None or when > limit:
+        year -= 1
+        if year < 1:
+            return None
+        when = _at(year, stamp)
+    return when
 
 
 def _at(year: int, stamp: PushStamp) -> datetime | None:
