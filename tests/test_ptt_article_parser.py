@@ -125,6 +125,10 @@ def test_origin_ip_from_old_from_line() -> None:
 def test_invalid_origin_ip_gives_none_and_canonical_url_wins_over_the_file_name() -> None:
     a = real("ptt_article_Soft_Job_M.1519661420.A.098.html")
     assert a.ip is None  # 119.42.265.151
+    # The origin line shows a broken address, so the edit line's address is not used instead.
+    assert "※ 編輯: adsl15888 (113.21.55.28)" in shared_page(
+        "ptt/ptt_article_Soft_Job_M.1519661420.A.098.html"
+    ).decode("utf-8")
     assert a.article_id == "M.1528204397.A.81C"
     assert a.url == "https://www.ptt.cc/bbs/Soft_Job/M.1528204397.A.81C.html"
     assert a.posted_at == taipei(2018, 6, 5, 21, 13, 13)
@@ -313,6 +317,55 @@ def test_impossible_leap_day_page_keeps_later_pushes_in_the_right_year() -> None
         taipei(2024, 1, 5, 12),
     ]
     assert not a.pushes[1].date_only
+
+
+def test_origin_ip_falls_back_to_the_last_old_style_edit_line() -> None:
+    a = parse_article(own("article_edit_ip_old.html"))
+    assert (a.title, a.author_id, a.board) == ("[心得] 只有編輯紀錄留下 IP", "editor", "Test")
+    assert a.ip == "140.118.229.94"  # the later of the two `※ 編輯: ... 來自:` lines
+    assert "※ 編輯" not in a.body
+
+
+def test_origin_ip_falls_back_to_the_last_modern_edit_line() -> None:
+    a = parse_article(own("article_edit_ip_modern.html"))
+    assert a.ip == "36.230.8.9"
+    assert a.body.endswith("編輯時間: 04/06 13:30，別把這行當成編輯紀錄。")
+
+
+def _edit_only_page(edit_lines: str, footer: str = "") -> str:
+    """A minimal article whose origin is given by `footer` and `edit_lines` alone."""
+    return (
+        '<html><body><div id="main-content"><div class="article-metaline">'
+        '<span class="article-meta-tag">作者</span><span class="article-meta-value">u (n)</span>'
+        f"</div>本文\n\n{footer}{edit_lines}</div></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "ip"),
+    [
+        (_edit_only_page("※ 編輯: u (113.21.55.28), 06/10/2018 09:25:49\n"), "113.21.55.28"),
+        (_edit_only_page("※ 編輯: u (119.42.265.151 臺灣), 06/10/2018 09:25:49\n"), None),
+        (
+            _edit_only_page(
+                "※ 編輯: u (113.21.55.28), 06/10/2018 09:25:49\n",
+                "--\n※ 發信站: 批踢踢實業坊(ptt.cc), 來自: 119.42.265.151\n",
+            ),
+            None,
+        ),
+        (
+            _edit_only_page(
+                "※ 編輯: u          來自: 220.133.23.50        (03/10 00:10)\n",
+                "--\n※ 發信站: 批踢踢實業坊(ptt.cc)\n◆ From: 140.112.30.1\n",
+            ),
+            "140.112.30.1",
+        ),
+        (_edit_only_page("※ 編輯: u\n"), None),
+    ],
+    ids=["edit-without-country", "invalid-edit-ip", "invalid-origin-wins", "origin-wins", "none"],
+)
+def test_edit_line_ip_is_only_a_fallback(page: str, ip: str | None) -> None:
+    assert parse_article(page).ip == ip
 
 
 def test_str_and_bytes_give_the_same_article() -> None:

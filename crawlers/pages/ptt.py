@@ -291,6 +291,8 @@ _PAGE_TITLE_SUFFIX_RE = re.compile(r"\s+-\s+看板\s+\S+\s+-\s+批踢踢實業�
 _SEPARATOR_RE = re.compile(r"^\s*[─—-]{10,}\s*$")
 _FROM_RE = re.compile(r"^◆\s*From:\s*(\S+)")
 _SITE_FROM_RE = re.compile(r"來自:\s*(" + _IP_RE.pattern + r")")
+# `※ 編輯: user     來自: 1.2.3.4   (08/11 22:31)` (2005-07), `※ 編輯: user (1.2.3.4 臺灣), ...`
+_EDIT_IP_RE = re.compile(r"^※ 編輯:\s*\S+\s*(?:來自:\s*|\()(" + _IP_RE.pattern + r")")
 _FOOTER_LINE_PREFIXES = ("※ 發信站", "※ 編輯", "※ 文章網址", "◆ From:")
 _IPDATETIME_RE = re.compile(r"^(?:(?P<ip>" + _IP_RE.pattern + r")\s+)?(?P<time>\d.*?)?\s*$")
 _SIGNATURE_MAX_LINES = 6  # PTT lets a signature file hold at most 6 lines
@@ -470,27 +472,29 @@ def _category(title: str) -> str | None:
 
 
 def _body_and_ip(lines: list[str]) -> tuple[str, str | None]:
-    """Split content lines into the body and the origin IP from the `※ 發信站` footer."""
+    """Split content lines into the body and the origin IP."""
     footer_at = None
     for i in range(len(lines) - 1, -1, -1):
         if lines[i].lstrip().startswith("※ 發信站"):
             footer_at = i
             break
-    ip: str | None = None
+    found: re.Match[str] | None = None
     if footer_at is not None:
         body_lines = lines[:footer_at]
         for line in lines[footer_at : footer_at + 3]:
+            if line.lstrip().startswith("※ 編輯"):  # its 來自: is the editor's, not the origin
+                continue
             found = _SITE_FROM_RE.search(line) or _FROM_RE.match(line.strip())
             if found is not None:
-                ip = _valid_ip(found.group(1))
                 break
     else:
         body_lines = list(lines)
         for line in reversed(lines):
             found = _FROM_RE.match(line.strip())
             if found is not None:
-                ip = _valid_ip(found.group(1))
                 break
+    # An origin line that shows a broken address stays None; only a missing one falls back.
+    ip = _valid_ip(found.group(1)) if found is not None else _edit_ip(lines)
     body_lines = [line.rstrip() for line in body_lines]
     _drop_trailing(body_lines)
     if body_lines and body_lines[-1] == "--":
@@ -500,6 +504,17 @@ def _body_and_ip(lines: list[str]) -> tuple[str, str | None]:
     while body_lines and not body_lines[0]:
         body_lines.pop(0)
     return "\n".join(body_lines), ip
+
+
+def _edit_ip(lines: list[str]) -> str | None:
+    """The address on the last `※ 編輯` line that shows one (None when invalid or absent)."""
+    for line in reversed(lines):
+        stripped = line.lstrip()
+        if stripped.startswith("※ 編輯"):
+            found = _EDIT_IP_RE.match(stripped)
+            if found is not None:
+                return _valid_ip(found.group(1))
+    return None
 
 
 def _drop_trailing(lines: list[str]) -> None:
