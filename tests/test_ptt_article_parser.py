@@ -368,6 +368,24 @@ def test_edit_line_ip_is_only_a_fallback(page: str, ip: str | None) -> None:
     assert parse_article(page).ip == ip
 
 
+def test_quoted_text_is_not_part_of_a_reply_body() -> None:
+    a = parse_article(own("article_quoted_reply.html"))
+    assert (a.title, a.category, a.ip) == ("Re: [問卦] 週末要去哪裡玩", "問卦", "114.32.7.8")
+    assert a.body == (
+        "推薦去陽明山，時間: 早上 8:00 出發最好。\n"
+        ":D 這行不是引文，冒號後面沒有空白。\n"
+        "\n"
+        "那就淡水也不錯，網址: https://example.com/tamsui"
+    )
+    assert "抽獎" not in a.body and "引述" not in a.body
+
+
+def test_a_colon_line_without_a_quote_header_stays() -> None:
+    page = _edit_only_page("", "")
+    page = page.replace("本文", "本文\n: 這行沒有引述標頭，所以留著")
+    assert parse_article(page).body == "本文\n: 這行沒有引述標頭，所以留著"
+
+
 def test_str_and_bytes_give_the_same_article() -> None:
     data = own("article_year_rollover.html")
     assert parse_article(data) == parse_article(data.decode("utf-8"))

@@ -293,6 +293,7 @@ _FROM_RE = re.compile(r"^◆\s*From:\s*(\S+)")
 _SITE_FROM_RE = re.compile(r"來自:\s*(" + _IP_RE.pattern + r")")
 # `※ 編輯: user     來自: 1.2.3.4   (08/11 22:31)` (2005-07), `※ 編輯: user (1.2.3.4 臺灣), ...`
 _EDIT_IP_RE = re.compile(r"^※ 編輯:\s*\S+\s*(?:來自:\s*|\()(" + _IP_RE.pattern + r")")
+_QUOTE_HEADER_RE = re.compile(r"^※\s*引述\s*《[^》]*》\s*之銘言\s*[:：]?$")
 _FOOTER_LINE_PREFIXES = ("※ 發信站", "※ 編輯", "※ 文章網址", "◆ From:")
 _IPDATETIME_RE = re.compile(r"^(?:(?P<ip>" + _IP_RE.pattern + r")\s+)?(?P<time>\d.*?)?\s*$")
 _SIGNATURE_MAX_LINES = 6  # PTT lets a signature file hold at most 6 lines
@@ -472,7 +473,7 @@ def _category(title: str) -> str | None:
 
 
 def _body_and_ip(lines: list[str]) -> tuple[str, str | None]:
-    """Split content lines into the body and the origin IP."""
+    """Split content lines into the body (without quotes) and the origin IP."""
     footer_at = None
     for i in range(len(lines) - 1, -1, -1):
         if lines[i].lstrip().startswith("※ 發信站"):
@@ -501,6 +502,7 @@ def _body_and_ip(lines: list[str]) -> tuple[str, str | None]:
         body_lines.pop()
         _drop_trailing(body_lines)
         _drop_signature(body_lines)
+    body_lines = _drop_quotes(body_lines)
     while body_lines and not body_lines[0]:
         body_lines.pop(0)
     return "\n".join(body_lines), ip
@@ -515,6 +517,26 @@ def _edit_ip(lines: list[str]) -> str | None:
             if found is not None:
                 return _valid_ip(found.group(1))
     return None
+
+
+def _drop_quotes(lines: list[str]) -> list[str]:
+    """Remove `※ 引述《user (nick)》之銘言：` and the `: ` quoted lines after it (`: : ` too)."""
+    start = next(
+        (i for i, line in enumerate(lines) if "引述" in line and _is_quote_header(line)), None
+    )
+    if start is None:
+        return lines
+    kept = lines[:start]
+    for line in lines[start + 1 :]:
+        if line == ":" or line.startswith(": ") or ("引述" in line and _is_quote_header(line)):
+            continue
+        kept.append(line)
+    return kept
+
+
+def _is_quote_header(line: str) -> bool:
+    """Whether the line is a reply's `※ 引述《...》之銘言：` header."""
+    return _QUOTE_HEADER_RE.match(line.strip()) is not None
 
 
 def _drop_trailing(lines: list[str]) -> None:
