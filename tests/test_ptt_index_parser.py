@@ -123,6 +123,17 @@ def test_synthetic_index_rows_paging_and_moderator_deletion() -> None:
     assert page.rows[2].article_id == "M.1704070800.A.0C3"
 
 
+def test_menu_and_search_links_are_never_taken_for_articles() -> None:
+    page = parse_index(own("index_2021_menus.html"))
+    assert (page.board, page.prev_url, page.next_url) == ("Test", "/bbs/Test/index41.html", None)
+    assert [(r.article_id, r.url, r.author, r.deleted) for r in page.rows] == [
+        ("M.1617685331.A.0E7", "/bbs/Test/M.1617685331.A.0E7.html", "editor", False),
+        (None, None, "gone2021", True),  # its dropdown still has a 搜尋同標題文章 link
+        (None, None, "spammer9", True),  # the moderator form, reason glued to <author>
+    ]
+    assert all("search" not in (r.url or "") for r in page.rows)
+
+
 def test_to_dict_keys() -> None:
     d = parse_index(own("index_synthetic.html")).to_dict()
     assert list(d) == ["board", "rows", "prev_url", "next_url"]
