@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "weekly",
     "demo",
     "schedule",
+    "status",
     "nlp",
     "members",
     "profiles",
