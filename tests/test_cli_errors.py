@@ -61,17 +61,6 @@ def test_db_upgrade_then_current_report_the_head_revision(runner: CliRunner) -> 
     assert head_revision() in runner.invoke(app, ["db", "current"]).stdout
 
 
-def test_rank_and_report_an_empty_week_still_write_a_report(
-    runner: CliRunner, tmp_path: Path
-) -> None:
-    """A week with no data ranks to empty boards and a report that says so, not a crash."""
-    rank = runner.invoke(app, ["rank", "--week", "2019-02-04"])
-    assert rank.exit_code == 0, rank.output
-    report = runner.invoke(app, ["report", "--week", "2019-02-04"])
-    assert report.exit_code == 0, report.output
-    assert (tmp_path / "reports" / "2019-02-04" / "leaderboard.html").exists()
-
-
 def test_crawl_runs_lists_runs_as_a_table_or_json(runner: CliRunner) -> None:
     """`crawl runs` says when there are none, then shows status, pages and errors by kind."""
     import json
@@ -95,3 +84,33 @@ def test_crawl_runs_lists_runs_as_a_table_or_json(runner: CliRunner) -> None:
     assert "incomplete" in table and "42" in table and "http_503 3" in table
     (line,) = runner.invoke(app, ["crawl", "runs", "--json"]).stdout.splitlines()
     assert json.loads(line)["errors"] == {"http_503": 3}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["schedule", "--at", "mon 06:00:75"], "--at: 'mon 06:00:75' is not a weekday and time"),
+        (["schedule", "--now", "soon", "--dry-run"], "--now: not an ISO 8601 time: 'soon'"),
+        (["schedule", "--boards", "Stock,../x", "--dry-run"], "--boards: '../x' is not a board"),
+    ],
+)
+def test_schedule_bad_options_exit_2_before_anything_starts(
+    runner: CliRunner, args: list[str], message: str
+) -> None:
+    """A mistake in the schedule's options is one line, not a scheduler that never fires."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("buzz: ") and message in lines[0], lines
+
+
+def test_schedule_dry_run_takes_seconds_for_slots_that_fire_soon(runner: CliRunner) -> None:
+    """`--at 'wed 15:47:30'` lists Wednesdays at 15:47:30 Asia/Taipei."""
+    from datetime import datetime
+
+    result = runner.invoke(app, ["schedule", "--at", "wed 15:47:30", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    runs = [datetime.fromisoformat(line.split(": ", 1)[1]) for line in result.stdout.splitlines()]
+    assert len(runs) == 3 and {(r.weekday(), r.strftime("%H:%M:%S")) for r in runs} == {
+        (2, "15:47:30")
+    }

@@ -1,64 +1,63 @@
-"""`buzz schedule`: the unattended weekly job under APScheduler."""
+"""`buzz schedule`: the unattended weekly job under APScheduler, persisted in the database."""
 
 from __future__ import annotations
 
-import subprocess
+import logging
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import typer
 
+from buzz.commands.common import boards_option, datetime_option
+from buzz.config import load_config
 from buzz.errors import fail
 from ranking.windows import TAIPEI
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-
-def weekly_trigger(at: str) -> object:
-    """Build the cron trigger for "mon 06:00" style times in Asia/Taipei."""
-    from apscheduler.triggers.cron import CronTrigger
-
-    try:
-        day, clock = at.split()
-        hour, minute = (int(x) for x in clock.split(":"))
-        if day not in DAYS or not (0 <= hour < 24 and 0 <= minute < 60):
-            raise ValueError
-    except ValueError:
-        fail(f"--at: {at!r} is not a weekday and time like 'mon 06:00'")
-    return CronTrigger(day_of_week=day, hour=hour, minute=minute, timezone=TAIPEI)
-
-
-def run_weekly_subprocess() -> int:
-    """Run `buzz weekly` in a child process: Twisted's reactor cannot restart in this one."""
-    return subprocess.call([sys.executable, "-m", "buzz", "weekly", "--quiet"])
+def _log_to_stdout() -> None:
+    """One timestamped line per scheduler event on stdout; APScheduler only for warnings."""
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("%(asctime)s schedule: %(message)s", "%H:%M:%S"))
+    log = logging.getLogger("buzz.scheduler")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def register(app: typer.Typer) -> None:
     """Add `schedule`."""
 
-    @app.command("schedule", epilog="Example: buzz schedule --at 'mon 06:00' --dry-run")
+    @app.command(
+        "schedule",
+        epilog="Example: buzz schedule --at 'mon 06:00'  (or --dry-run to see the next runs)",
+    )
     def schedule(
-        at: str = typer.Option("mon 06:00", help="When to run the weekly job (Asia/Taipei)."),
+        at: str = typer.Option(
+            "mon 06:00", help="Weekday and time to run, Asia/Taipei ('wed 15:47:30' works too)."
+        ),
         dry_run: bool = typer.Option(False, "--dry-run", help="Print the next runs and exit."),
+        now: str = typer.Option(
+            None,
+            help="Rehearse: choose weeks as if it were this time; passed to the child as --now.",
+        ),
+        boards: str = typer.Option(
+            None, help="Comma-separated PTT boards, passed to the child weekly."
+        ),
     ) -> None:
-        """Run the weekly job every week, unattended, until stopped."""
-        from apscheduler.schedulers.blocking import BlockingScheduler
+        """Run the weekly job every week until stopped; slots missed while down run on start."""
+        from buzz.scheduler import next_runs, parse_at, serve
 
-        trigger = weekly_trigger(at)
+        try:
+            slot = parse_at(at)
+        except ValueError as exc:
+            fail(f"--at: {exc}")
+        now_dt = datetime_option("--now", now)
+        if boards is not None:
+            boards = ",".join(boards_option(boards, ()))
         if dry_run:
-            now = datetime.now(TAIPEI)
-            fire = None
-            for _ in range(3):
-                after = fire + timedelta(seconds=1) if fire else now
-                fire = trigger.get_next_fire_time(fire, after)  # type: ignore[attr-defined]
+            for fire in next_runs(slot, datetime.now(TAIPEI)):
                 typer.echo(f"next weekly run: {fire.isoformat()}")
             return
-        scheduler = BlockingScheduler(timezone=TAIPEI)
-        scheduler.add_job(
-            run_weekly_subprocess, trigger, id="weekly", coalesce=True, misfire_grace_time=3600
-        )
-        typer.echo(f"scheduled the weekly job at {at} Asia/Taipei; Ctrl-C to stop")
-        try:
-            scheduler.start()
-        except (KeyboardInterrupt, SystemExit):
-            scheduler.shutdown(wait=False)
+        _log_to_stdout()
+        serve(load_config(), slot, boards, None if now_dt is None else now_dt.isoformat())
