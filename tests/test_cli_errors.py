@@ -61,6 +61,17 @@ def test_db_upgrade_then_current_report_the_head_revision(runner: CliRunner) -> 
     assert head_revision() in runner.invoke(app, ["db", "current"]).stdout
 
 
+def test_rank_and_report_an_empty_week_still_write_a_report(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A week with no data ranks to empty boards and a report that says so, not a crash."""
+    rank = runner.invoke(app, ["rank", "--week", "2019-02-04"])
+    assert rank.exit_code == 0, rank.output
+    report = runner.invoke(app, ["report", "--week", "2019-02-04"])
+    assert report.exit_code == 0, report.output
+    assert (tmp_path / "reports" / "2019-02-04" / "leaderboard.html").exists()
+
+
 def test_crawl_runs_lists_runs_as_a_table_or_json(runner: CliRunner) -> None:
     """`crawl runs` says when there are none, then shows status, pages and errors by kind."""
     import json
