@@ -294,6 +294,17 @@ def member_rows_conn(
     return crm_rows(members, interests, window.week_id, iab_ids(), top, LEVEL_CHOICES[level])
 
 
+class NoProfilesError(LookupError):
+    """The week to export has no stored interest profiles; the message is one line."""
+
+
+def has_profiles_conn(conn: Connection, window: Window) -> bool:
+    """True when author or member profiles are stored for the window's week (it was built)."""
+    return any(
+        latest_profile_week(conn, kind, window.end) == window.start for kind in ("member", "author")
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ExportResult:
     """Where the export went and how many member rows it holds (of how many members)."""
@@ -317,12 +328,21 @@ def export_profiles(
     level: str = "top",
     now: datetime | None = None,
 ) -> ExportResult:
-    """Write the CRM export for a week and remember what each member's row was."""
+    """Write the CRM export for a week and remember what each member's row was.
+
+    Raises NoProfilesError, writing nothing, when the week's profiles were never built: an
+    export of empty rows would tell the CRM that every member lost every interest.
+    """
     name = f"crm_profiles_changes.{fmt}" if since_last else f"crm_profiles.{fmt}"
     target = out or config.reports_dir / window.week_id / name
     engine = engine_for(config)
     try:
         with engine.begin() as conn:
+            if not has_profiles_conn(conn, window):
+                raise NoProfilesError(
+                    f"no interest profiles stored for week {window.week_id}: "
+                    f"run `buzz profiles build --week {window.week_id}`"
+                )
             rows = member_rows_conn(conn, window, top, level)
             digests = {r.member_id: r.digest() for r in rows}
             if since_last:

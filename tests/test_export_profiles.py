@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import openpyxl
@@ -158,3 +159,105 @@ def test_show_prints_history(built: str) -> None:
     assert "rising" in result.stdout
     missing = runner.invoke(app, ["profiles", "show", "nobody"])
     assert missing.exit_code == 2
+
+
+# --- one-line errors: a week never built, outputs that cannot be written, bad numbers ----------
+
+
+def _one_error(stderr: str) -> str:
+    """The single `buzz: ` line a failed command printed."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("buzz: "), lines
+    return lines[0]
+
+
+def test_export_of_a_week_never_built_says_so_and_writes_nothing(
+    built: str, tmp_path: Path
+) -> None:
+    """Empty rows would tell the CRM every member lost every interest."""
+    week = W2.next().week_id
+    for args in ([], ["-o", str(tmp_path / "x.csv")]):
+        result = runner.invoke(app, ["profiles", "export", "--week", week, *args])
+        assert result.exit_code == 1
+        assert _one_error(result.stderr) == (
+            f"buzz: no interest profiles stored for week {week}: "
+            f"run `buzz profiles build --week {week}`"
+        )
+        assert result.stdout == ""
+    assert not (tmp_path / "reports" / week).exists() and not (tmp_path / "x.csv").exists()
+
+
+def test_export_output_that_cannot_be_a_file_is_one_line(built: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("keep", encoding="utf-8")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    cases = [
+        (tmp_path, f"--out: {tmp_path} is a directory; give a file name"),
+        (blocker / "x.csv", f"--out: {blocker} is not a folder"),
+        (fifo, f"--out: {fifo} is not a regular file"),
+    ]
+    for out, message in cases:
+        code_and_output = runner.invoke(
+            app, ["profiles", "export", "--week", W2.week_id, "-o", str(out)]
+        )
+        assert code_and_output.exit_code == 2, out
+        assert _one_error(code_and_output.stderr) == f"buzz: {message}"
+    assert blocker.read_text(encoding="utf-8") == "keep"
+
+
+def test_a_failed_write_keeps_the_previous_file(built: str, tmp_path: Path) -> None:
+    out = tmp_path / "crm.csv"
+    out.write_text("previous export", encoding="utf-8")
+    (tmp_path / ".crm.csv.tmp").mkdir()  # the temporary file cannot be created
+    result = runner.invoke(app, ["profiles", "export", "--week", W2.week_id, "-o", str(out)])
+    assert result.exit_code == 2
+    assert _one_error(result.stderr) == (
+        f"buzz: cannot write {out}: Is a directory ({tmp_path / '.crm.csv.tmp'})"
+    )
+    assert out.read_text(encoding="utf-8") == "previous export"
+
+
+@pytest.mark.parametrize("top", ["0", "27"])
+def test_export_top_out_of_range_is_one_line(built: str, top: str) -> None:
+    result = runner.invoke(app, ["profiles", "export", "--week", W2.week_id, "--top", top])
+    assert result.exit_code == 2
+    assert _one_error(result.stderr) == f"buzz: --top: {top} is not between 1 and 26"
+
+
+def test_show_tells_no_profile_from_no_member(built: str) -> None:
+    """A known member without a profile yet is "no data" (1); an unknown id is bad input (2)."""
+    early = runner.invoke(app, ["profiles", "show", "M1", "--week", W1.previous().week_id])
+    assert early.exit_code == 1
+    assert _one_error(early.stderr) == (
+        f"buzz: no interest profile stored for member 'M1' up to week {W1.previous().week_id}: "
+        "run `buzz profiles build`"
+    )
+    quiet = runner.invoke(app, ["profiles", "show", "M3"])
+    assert quiet.exit_code == 1 and "no interest profile stored for member 'M3'" in quiet.stderr
+    unknown = runner.invoke(app, ["profiles", "show", "nobody"])
+    assert unknown.exit_code == 2
+    assert _one_error(unknown.stderr) == (
+        "buzz: no member 'nobody' (import members with `buzz members import`)"
+    )
+
+
+@pytest.mark.parametrize("weeks", ["0", "53"])
+def test_build_weeks_out_of_range_is_one_line(built: str, weeks: str) -> None:
+    result = runner.invoke(app, ["profiles", "build", "--weeks", weeks])
+    assert result.exit_code == 2
+    assert _one_error(result.stderr) == f"buzz: --weeks: {weeks} is not between 1 and 52"
+
+
+def test_build_of_weeks_without_any_data_exits_1(built: str) -> None:
+    """Weeks before the first crawl store nothing; the weeks with data are still built."""
+    early = W1.previous()
+    args = ["profiles", "build", "--week", W1.week_id, "--weeks", "3", "--reply-text", "none"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert _one_error(result.stderr) == (
+        f"buzz: no threads or replies stored for weeks {early.previous().week_id}, "
+        f"{early.week_id}, so no profiles: crawl first (e.g. `buzz weekly --week "
+        f"{early.previous().week_id}`)"
+    )
+    assert f"week {W1.week_id}: 2 authors" in result.stdout

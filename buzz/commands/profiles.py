@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -10,14 +11,44 @@ from buzz.commands.common import datetime_option, week_option
 from buzz.config import load_config
 from buzz.errors import fail
 
+if TYPE_CHECKING:
+    from nlp.tagger import Tagger
+
 FORMATS = ("csv", "xlsx", "jsonl")
 LEVELS = ("top", "fine", "all")
+MAX_WEEKS = 52
+MAX_TOP = 26
 
 
 def _trends(counts: dict[str, int]) -> str:
     """`new 12, rising 3, ...` in the fixed trend order."""
     order = ("new", "rising", "stable", "falling", "faded")
     return ", ".join(f"{t} {counts[t]}" for t in order if counts.get(t))
+
+
+def _in_range(option: str, value: int, low: int, high: int) -> None:
+    """Fail with one line when a whole-number option is outside [low, high]."""
+    if not low <= value <= high:
+        fail(f"{option}: {value} is not between {low} and {high}")
+
+
+def _load_tagger(idf: Path | None) -> tuple[Tagger, Path | None]:
+    """The tagger for --idf (default var/idf.json when it exists), failing on a bad table."""
+    from buzz.interests import DEFAULT_IDF, tagger_with_idf
+
+    path = idf or (DEFAULT_IDF if DEFAULT_IDF.is_file() else None)
+    if path is not None and path.is_dir():
+        fail(f"--idf: {path} is a directory, not an IDF table")
+    if path is not None and not path.exists():
+        fail(f"--idf: {path} does not exist (build it with `buzz nlp build-idf`)")
+    try:
+        return tagger_with_idf(path), path
+    except UnicodeDecodeError:
+        fail(f"--idf: {path}: not UTF-8 text, so not an IDF table from `buzz nlp build-idf`")
+    except (OSError, ValueError) as exc:
+        reason = str(exc) if isinstance(exc, ValueError) else exc.strerror or str(exc)
+        # IdfTable.load's own messages already start with the path
+        fail(f"--idf: {reason}" if reason.startswith(str(path)) else f"--idf: {path}: {reason}")
 
 
 def register(app: typer.Typer) -> None:
@@ -31,7 +62,9 @@ def register(app: typer.Typer) -> None:
         week: str = typer.Option(
             None, help="Last week to build, a Monday (default: last complete)."
         ),
-        weeks: int = typer.Option(1, min=1, max=52, help="Weeks to (re)build, ending at --week."),
+        weeks: int = typer.Option(
+            1, help=f"Weeks to (re)build, ending at --week (1 to {MAX_WEEKS})."
+        ),
         reply_text: str = typer.Option(
             "members", help="Whose reply text to tag: members (linked accounts), all, none."
         ),
@@ -52,28 +85,32 @@ def register(app: typer.Typer) -> None:
 
         if reply_text not in REPLY_TEXT_MODES:
             fail(f"--reply-text: {reply_text!r} is not one of {', '.join(REPLY_TEXT_MODES)}")
-        config = load_config()
+        _in_range("--weeks", weeks, 1, MAX_WEEKS)
         window = week_option(week, datetime_option("--now", now))
-        from buzz.interests import DEFAULT_IDF, tagger_with_idf
-
-        idf_path = idf or (DEFAULT_IDF if DEFAULT_IDF.exists() else None)
-        if idf_path is not None and not idf_path.is_file():
-            fail(f"--idf: {idf_path} does not exist (build it with `buzz nlp build-idf`)")
-        try:
-            tagger = tagger_with_idf(idf_path)
-        except (OSError, ValueError) as exc:
-            fail(f"--idf: {idf_path}: {exc}")
+        tagger, idf_path = _load_tagger(idf)
+        config = load_config()
         typer.echo(f"tagging with {'IDF from ' + str(idf_path) if idf_path else 'keywords only'}")
         tagged = tag_threads(config, tagger=tagger, retag=retag)
         typer.echo(
             f"tagged {tagged.threads:,} threads ({tagged.tags:,} tags, {tagged.seconds:.1f} s)"
         )
         windows = weeks_back(window, weeks)
+        empty = []
         for built in build_profiles_range(config, windows, tagger, reply_text=reply_text):
             typer.echo(
                 f"week {built.week}: {built.authors:,} authors, {built.members:,} members "
                 f"({built.member_rows:,} member tags: {_trends(built.trends)}) "
                 f"in {built.seconds:.1f} s"
+            )
+            if built.authors == 0 and built.member_rows == 0:
+                empty.append(built.week)
+        if empty:
+            # no author at all means no stored thread or reply that week and none carried over
+            weeks_named = f"week{'s' if len(empty) > 1 else ''} {', '.join(empty)}"
+            fail(
+                f"no threads or replies stored for {weeks_named}, so no profiles: "
+                f"crawl first (e.g. `buzz weekly --week {empty[0]}`)",
+                1,
             )
 
     @profiles.command("show", epilog="Example: buzz profiles show U0001 --week 2019-02-04")
@@ -85,6 +122,7 @@ def register(app: typer.Typer) -> None:
         """Print a member's tags week by week: strength and trend."""
         from buzz.jobs import engine_for
         from storage.interests import profile_history
+        from storage.members import member_ids
 
         if level not in LEVELS:
             fail(f"--level: {level!r} is not one of {', '.join(LEVELS)}")
@@ -93,10 +131,18 @@ def register(app: typer.Typer) -> None:
         try:
             with engine.connect() as conn:
                 history = profile_history(conn, "member", member_id, until)
+                known = bool(history) or member_id in member_ids(conn)
         finally:
             engine.dispose()
+        if not known:
+            fail(f"no member {member_id!r} (import members with `buzz members import`)")
         if not history:
-            fail(f"no profile stored for member {member_id!r} (run buzz profiles build)")
+            up_to = f" up to week {week}" if week else ""
+            fail(
+                f"no interest profile stored for member {member_id!r}{up_to}: "
+                "run `buzz profiles build`",
+                1,
+            )
         from ranking.windows import week_containing
 
         current = ""
@@ -126,14 +172,15 @@ def register(app: typer.Typer) -> None:
             "--out",
             help="Output file (default reports/<week>/crm_profiles[_changes].<ext>).",
         ),
-        top: int = typer.Option(5, min=1, max=26, help="Strongest tags per member."),
+        top: int = typer.Option(5, help=f"Strongest tags per member (1 to {MAX_TOP})."),
         level: str = typer.Option("top", help="Tag level: top (26 tags), fine or all."),
         now: str = typer.Option(
             None, help="Treat this as the current time (for the default week)."
         ),
     ) -> None:
         """Write one row per member: top tags, strengths, trends, IAB ids (no post text)."""
-        from buzz.interests import export_profiles
+        from buzz.export import ExportWriteError, output_problem
+        from buzz.interests import NoProfilesError, export_profiles
 
         if fmt not in FORMATS:
             fail(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
@@ -141,17 +188,25 @@ def register(app: typer.Typer) -> None:
             fail(f"--level: {level!r} is not one of {', '.join(LEVELS)}")
         if excel and fmt != "csv":
             fail("--excel only applies to --format csv")
+        _in_range("--top", top, 1, MAX_TOP)
+        if out is not None and (problem := output_problem(out, create_parents=True, replace=True)):
+            fail(f"--out: {problem}")
         window = week_option(week, datetime_option("--now", now))
-        result = export_profiles(
-            load_config(),
-            window,
-            fmt,
-            out,
-            since_last=since_last,
-            excel=excel,
-            top=top,
-            level=level,
-        )
+        try:
+            result = export_profiles(
+                load_config(),
+                window,
+                fmt,
+                out,
+                since_last=since_last,
+                excel=excel,
+                top=top,
+                level=level,
+            )
+        except NoProfilesError as exc:
+            fail(str(exc), 1)
+        except ExportWriteError as exc:
+            fail(str(exc))
         typer.echo(f"{result.path}: {result.rows} of {result.members} members")
 
     app.add_typer(profiles, name="profiles")
