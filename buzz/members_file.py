@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +22,10 @@ MAX_HANDLE = 128
 
 class MembersFileError(ValueError):
     """The file as a whole cannot be read (encoding, header); the message is one line."""
+
+
+class NoMembersError(MembersFileError):
+    """The file is readable but holds no member rows after its header: nothing to import."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +46,15 @@ class MembersFile:
 
 def decode(data: bytes) -> str:
     """Decode UTF-8 with or without a BOM; anything else is a one-line MembersFileError."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise MembersFileError(
+            "line 1: UTF-16, not UTF-8; save the file as UTF-8 (Excel: CSV UTF-8)"
+        )
+    if b"\0" in data:
+        line = data.count(b"\n", 0, data.index(b"\0")) + 1
+        raise MembersFileError(
+            f"line {line}: a NUL byte: this is binary data, not a CSV members file"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -55,6 +70,16 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+def _csv_reason(exc: csv.Error) -> str:
+    """csv's complaint in words that say what to look for."""
+    if "field larger than field limit" in str(exc):
+        return (
+            f"a field longer than {csv.field_size_limit():,} characters "
+            "(not a members CSV, or a quote left open?)"
+        )
+    return f"malformed CSV ({exc})"
+
+
 def parse_members(text: str) -> MembersFile:
     """Check every row; bad ones become problems with their line number, good ones are kept."""
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -63,6 +88,10 @@ def parse_members(text: str) -> MembersFile:
     except StopIteration:
         raise MembersFileError(
             "the file is empty; expected a header member_id,platform,handle"
+        ) from None
+    except csv.Error as exc:
+        raise MembersFileError(
+            f"line 1: {_csv_reason(exc)}; expected a header member_id,platform,handle"
         ) from None
     names = [h.strip().lower() for h in header]
     missing = [c for c in COLUMNS if c not in names]
@@ -75,8 +104,16 @@ def parse_members(text: str) -> MembersFile:
     out = MembersFile()
     owners: dict[tuple[str, str], tuple[str, int]] = {}
     line_end = reader.line_num
-    for cells in reader:
+    while True:
         line = line_end + 1  # the first physical line of this record
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            line_end = reader.line_num
+            out.problems.append(RowProblem(line, _csv_reason(exc)))
+            continue
         line_end = reader.line_num
         if not any(c.strip() for c in cells):
             continue
@@ -98,12 +135,22 @@ def parse_members(text: str) -> MembersFile:
     return out
 
 
+def _control(value: str) -> str | None:
+    """A name for the first control character in value (a line break, a tab...), or None."""
+    for ch in value:
+        if unicodedata.category(ch) == "Cc":
+            return "a line break" if ch in "\r\n" else f"control character {ch!r}"
+    return None
+
+
 def _problem(member_id: str, platform: str, handle: str) -> str | None:
     """Why a row cannot be imported, or None."""
     if not member_id:
         return "empty member_id"
     if len(member_id) > MAX_ID:
         return f"member_id longer than {MAX_ID} characters"
+    if (bad := _control(member_id)) is not None:
+        return f"member_id holds {bad} (a quote left open?)"
     if not platform:
         return "empty platform"
     if platform not in PLATFORMS:
@@ -112,11 +159,15 @@ def _problem(member_id: str, platform: str, handle: str) -> str | None:
         return "empty handle"
     if len(handle) > MAX_HANDLE:
         return f"handle longer than {MAX_HANDLE} characters"
+    if (bad := _control(handle)) is not None:
+        return f"handle holds {bad} (a quote left open?)"
     return None
 
 
 def read_members_file(path: Path) -> MembersFile:
     """Read and check a members file from disk; MembersFileError names the file."""
+    if path.is_dir():
+        raise MembersFileError(f"{path}: is a directory; expected a CSV members file")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -136,6 +187,8 @@ def import_members_file(
 ) -> tuple[MembersFile, MemberImport | None]:
     """Read a members file and store its good rows (unless dry_run); bad rows are reported."""
     checked = read_members_file(path)
+    if not checked.rows and not checked.problems:
+        raise NoMembersError(f"{path}: no member rows after the header; nothing to import")
     if dry_run:
         return checked, None
     engine = engine_for(config)

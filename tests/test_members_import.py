@@ -48,8 +48,34 @@ def test_bad_rows_are_reported_with_line_numbers_and_good_rows_kept() -> None:
 
 
 def test_quoted_newlines_keep_line_numbers_physical() -> None:
-    parsed = parse_members('member_id,platform,handle\n"U\n1",ptt,a\n,ptt,b\n')
-    assert [p.line for p in parsed.problems] == [4]
+    parsed = parse_members('member_id,platform,handle\nU0,ptt,"a\nb"\n,ptt,b\n')
+    assert [p.line for p in parsed.problems] == [2, 4]
+
+
+def test_an_open_quote_is_reported_not_swallowed_silently() -> None:
+    """A value with a line break (an unclosed quote ate the next rows) is a bad row."""
+    parsed = parse_members('member_id,platform,handle\nU1,ptt,"alice\nU2,ptt,bob\n')
+    assert parsed.rows == []
+    assert [(p.line, p.reason) for p in parsed.problems] == [
+        (2, "handle holds a line break (a quote left open?)")
+    ]
+
+
+def test_control_characters_in_ids_are_bad_rows() -> None:
+    parsed = parse_members("member_id,platform,handle\nU1\x07,ptt,a\nU2,ptt,b\tc\nU3,ptt,d\n")
+    assert parsed.rows == [("U3", "ptt", "d")]
+    assert [(p.line, p.reason) for p in parsed.problems] == [
+        (2, "member_id holds control character '\\x07' (a quote left open?)"),
+        (3, "handle holds control character '\\t' (a quote left open?)"),
+    ]
+
+
+def test_an_oversized_field_is_a_bad_row_and_the_rest_is_kept() -> None:
+    parsed = parse_members("member_id,platform,handle\nU1,ptt," + "x" * 200_000 + "\nU2,ptt,b\n")
+    assert parsed.rows == [("U2", "ptt", "b")]
+    assert [(p.line, p.reason) for p in parsed.problems] == [
+        (2, "a field longer than 131,072 characters (not a members CSV, or a quote left open?)")
+    ]
 
 
 def test_columns_in_any_order_and_case_with_a_bom() -> None:
@@ -134,3 +160,71 @@ def test_cli_missing_columns_and_missing_file_exit_2(
     assert len(result.stderr.strip().splitlines()) == 1
     gone = runner.invoke(app, ["members", "import", str(tmp_path / "nope.csv")])
     assert gone.exit_code == 2 and "cannot read" in gone.stderr
+
+
+def _one_error(stderr: str) -> str:
+    """The single `buzz: ` line a refused import printed."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("buzz: "), lines
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"x" * 5_000_000, "{path}:1: a field longer than 131,072 characters"),
+        (b"", "{path}: the file is empty; expected a header member_id,platform,handle"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00IHDR", "{path}:3: a NUL byte: this is binary data"),
+        ("member_id,platform,handle\n".encode("utf-16"), "{path}:1: UTF-16, not UTF-8"),
+    ],
+    ids=["5MB-one-line", "empty", "binary", "utf-16"],
+)
+def test_cli_refuses_unreadable_files_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes, expected: str
+) -> None:
+    _env(monkeypatch, f"sqlite:///{tmp_path / 'x.sqlite3'}", tmp_path)
+    path = tmp_path / "members.csv"
+    path.write_bytes(content)
+    result = runner.invoke(app, ["members", "import", str(path)])
+    assert result.exit_code == 2
+    assert _one_error(result.stderr).startswith("buzz: " + expected.format(path=path))
+    assert "Traceback" not in result.output and result.stdout == ""
+
+
+def test_cli_directory_is_not_a_members_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _env(monkeypatch, f"sqlite:///{tmp_path / 'x.sqlite3'}", tmp_path)
+    result = runner.invoke(app, ["members", "import", str(tmp_path)])
+    assert result.exit_code == 2
+    assert (
+        _one_error(result.stderr)
+        == f"buzz: {tmp_path}: is a directory; expected a CSV members file"
+    )
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_cli_header_only_file_has_nothing_to_import(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dry_run: list[str]
+) -> None:
+    _env(monkeypatch, db_url, tmp_path)
+    path = tmp_path / "members.csv"
+    path.write_text("member_id,platform,handle\n\n", encoding="utf-8")
+    result = runner.invoke(app, ["members", "import", str(path), *dry_run])
+    assert result.exit_code == 1
+    assert _one_error(result.stderr) == (
+        f"buzz: {path}: no member rows after the header; nothing to import"
+    )
+    assert runner.invoke(app, ["members", "list"]).stdout == ""
+
+
+def test_cli_bad_row_lines_start_with_buzz(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _env(monkeypatch, db_url, tmp_path)
+    path = tmp_path / "members.csv"
+    path.write_text("member_id,platform,handle\nU1,ptt," + "x" * 200_000 + "\nU2,ptt,b\n")
+    result = runner.invoke(app, ["members", "import", str(path)])
+    assert result.exit_code == 1
+    assert _one_error(result.stderr).startswith(f"buzz: {path}:2: a field longer than")
+    assert "1 rows (1 members) imported" in result.stdout

@@ -20,14 +20,16 @@ def register(app: typer.Typer) -> None:
         dry_run: bool = typer.Option(False, "--dry-run", help="Check the file, store nothing."),
     ) -> None:
         """Import members and their accounts; bad rows are reported by line and skipped."""
-        from buzz.members_file import MembersFileError, import_members_file
+        from buzz.members_file import MembersFileError, NoMembersError, import_members_file
 
         try:
             checked, result = import_members_file(load_config(), file, dry_run=dry_run)
+        except NoMembersError as exc:
+            fail(str(exc), 1)
         except MembersFileError as exc:
             fail(str(exc))
         for problem in checked.problems:
-            typer.echo(f"{file}:{problem.line}: {problem.reason}", err=True)
+            typer.echo(f"buzz: {file}:{problem.line}: {problem.reason}", err=True)
         member_count = len({m for m, _, _ in checked.rows})
         if result is None:
             typer.echo(
