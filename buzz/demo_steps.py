@@ -14,7 +14,6 @@ from ranking.windows import Window
 def after_ranking(config: Config, windows: Sequence[Window], members_csv: Path | None) -> None:
     """Import the members, tag threads, build every week's profiles, export the last week."""
     from buzz.interests import (
-        DEFAULT_IDF,
         build_corpus_idf,
         build_profiles_range,
         export_profiles,
@@ -30,9 +29,9 @@ def after_ranking(config: Config, windows: Sequence[Window], members_csv: Path |
             f"members: {len({m for m, _, _ in checked.rows})} from {members_csv} "
             f"({added} accounts added, {len(checked.problems)} bad rows)"
         )
-    documents = build_corpus_idf(config, DEFAULT_IDF)
-    typer.echo(f"idf: {documents:,} crawled threads -> {DEFAULT_IDF}")
-    tagger = tagger_with_idf(DEFAULT_IDF if documents else None)
+    documents = build_corpus_idf(config, config.idf_path)
+    typer.echo(f"idf: {documents:,} crawled threads -> {config.idf_path}")
+    tagger = tagger_with_idf(config.idf_path if documents else None)
     tagged = tag_threads(config, tagger=tagger, retag=True)
     typer.echo(
         f"tags: {tagged.threads:,} threads tagged ({tagged.tags:,} tags, {tagged.seconds:.1f} s)"

@@ -4,22 +4,40 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from buzz.config import Config
+from buzz.config import Config, redact_url, sqlite_path
+from buzz.errors import EXIT_FAILED, EXIT_REFUSED, fail, note, one_line_logs
+from ranking.coverage import cutoff_of, week_coverage
 from ranking.leaderboard import build_leaderboards
-from ranking.models import Exclusion, Leaderboard, LeaderboardEntry, ThreadCount, WeeklyBoards
+from ranking.models import (
+    ChannelCoverage,
+    CrawlRecord,
+    Exclusion,
+    Leaderboard,
+    LeaderboardEntry,
+    ThreadCount,
+    WeeklyBoards,
+)
 from ranking.report import ReportPaths, write_report
 from ranking.windows import Window
-from storage.db import make_engine
-from storage.leaderboards import load_exclusions, load_leaderboards, save_leaderboards
-from storage.migrate import upgrade
+from storage.db import make_engine, write_transaction
+from storage.leaderboards import (
+    load_exclusions,
+    load_leaderboards,
+    load_week_status,
+    save_leaderboards,
+    save_week_status,
+)
+from storage.migrate import current_revision, head_revision, upgrade
 from storage.queries import new_reply_counts
+from storage.runs import channel_crawls, list_runs
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +55,10 @@ DEFAULT_PTT_BOARDS = (
 )
 
 
+class NoData(LookupError):
+    """Nothing was crawled or published for what was asked; the message says what to run."""
+
+
 @dataclass(frozen=True, slots=True)
 class CrawlRequest:
     """What to crawl: the boards, the window start, and how the crawler should behave."""
@@ -50,10 +72,52 @@ class CrawlRequest:
     local: bool = False
 
 
-def engine_for(config: Config) -> Engine:
-    """An engine on the configured database, migrated to the latest schema."""
-    engine = make_engine(config.database_url)
-    upgrade(engine)
+@dataclass(frozen=True, slots=True)
+class CrawlOutcome:
+    """How a crawl ended: its run record, per-channel tallies and one line per problem."""
+
+    run_id: int | None
+    status: str
+    finish_reason: str
+    pages: int
+    threads: int
+    channels: tuple[dict[str, Any], ...] = field(default=())
+
+    @property
+    def problems(self) -> list[str]:
+        """`ptt/Stock: incomplete: 3 failed [...]`, one line per channel that is not complete."""
+        return [
+            f"{c['platform']}/{c['channel']}: {c['status']}: {c['detail']}"
+            for c in self.channels
+            if c["status"] != "complete"
+        ]
+
+
+def engine_for(config: Config, write: bool = True) -> Engine:
+    """An engine on the configured database: migrated for writers, checked for readers."""
+    url = config.database_url
+    note(f"database: {redact_url(url)}")
+    path = sqlite_path(url)
+    if path is not None and not write and not path.exists():
+        raise NoData(
+            f"no database at {path} yet: crawl first (`buzz crawl ptt`) or point "
+            "BUZZ_HOME / BUZZ_DATABASE_URL at your data"
+        )
+    if path is not None and write:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
+    if write:
+        upgrade(engine)
+        return engine
+    revision = current_revision(engine)
+    if revision != head_revision():
+        engine.dispose()
+        if revision is None:
+            raise NoData(f"database {redact_url(url)} has no schema yet: run `buzz db upgrade`")
+        raise NoData(
+            f"database {redact_url(url)} is at schema {revision}, this version needs "
+            f"{head_revision()}: run `buzz db upgrade`"
+        )
     return engine
 
 
@@ -78,38 +142,145 @@ def crawl_settings(config: Config, request: CrawlRequest) -> dict[str, object]:
     return settings
 
 
-def run_crawl(config: Config, request: CrawlRequest) -> dict[str, object]:
-    """Run the PTT spider in this process (once per process: Twisted cannot restart)."""
+def take_crawl_lock(engine: Engine, source: str) -> None:
+    """Hold the source's crawl lock before Scrapy starts; exit 3 with one line when refused."""
+    from crawlers.liveness import holder_alive, me
+    from crawlers.pipelines import lock_key
+    from storage.locks import acquire_lock
+
+    holder = me()
+    with write_transaction(engine) as conn:
+        ok, other = acquire_lock(
+            conn, lock_key(source), holder.host, holder.pid, datetime.now(UTC), holder_alive
+        )
+    if not ok and other is not None:
+        fail(
+            f"another {source} crawl is running (run {other.run_id or '?'}, pid {other.pid} on "
+            f"{other.host}, started {other.acquired_at:%Y-%m-%d %H:%M} UTC); wait for it to end",
+            code=EXIT_REFUSED,
+        )
+    if other is not None:
+        logger.warning("took over the %s crawl lock of dead pid %s", source, other.pid)
+
+
+def release_crawl_lock(engine: Engine, source: str) -> None:
+    """Give the lock back if this process still holds it (the pipeline normally has)."""
+    from crawlers.liveness import me
+    from crawlers.pipelines import lock_key
+    from storage.locks import release_lock
+
+    holder = me()
+    with write_transaction(engine) as conn:
+        release_lock(conn, lock_key(source), holder.host, holder.pid)
+
+
+def run_crawl(config: Config, request: CrawlRequest, source: str = "ptt") -> CrawlOutcome:
+    """Run a spider in this process (once per process: Twisted cannot restart) and report."""
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
-    engine_for(config).dispose()
-    settings = Settings()
-    settings.setmodule("crawlers.settings", priority="project")
-    settings.setdict(crawl_settings(config, request), priority="cmdline")
-    process = CrawlerProcess(settings)
-    kwargs: dict[str, object] = {
-        "boards": ",".join(request.boards),
-        "since": request.since.isoformat(),
-    }
-    if request.now is not None:
-        kwargs["now"] = request.now.isoformat()
-    if request.lookback_days is not None:
-        kwargs["lookback_days"] = request.lookback_days
-    crawler = process.create_crawler("ptt")
-    process.crawl(crawler, **kwargs)
-    process.start()
-    stats = crawler.stats.get_stats() if crawler.stats else {}
-    return dict(stats)
+    from crawlers.jobdir import check_jobdir
+
+    if request.jobdir is not None:
+        check_jobdir(request.jobdir)
+    engine = engine_for(config)
+    take_crawl_lock(engine, source)
+    try:
+        settings = Settings()
+        settings.setmodule("crawlers.settings", priority="project")
+        settings.setdict(crawl_settings(config, request), priority="cmdline")
+        process = CrawlerProcess(settings)
+        one_line_logs()
+        kwargs: dict[str, object] = {
+            "boards": ",".join(request.boards),
+            "since": request.since.isoformat(),
+        }
+        if request.now is not None:
+            kwargs["now"] = request.now.isoformat()
+        if request.lookback_days is not None:
+            kwargs["lookback_days"] = request.lookback_days
+        crawler = process.create_crawler(source)
+        process.crawl(crawler, **kwargs)
+        process.start()
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        run_id = stats.get("buzz/run_id")
+        reason = str(stats.get("finish_reason", "not started"))
+        if run_id is None:
+            return CrawlOutcome(None, "failed", reason, 0, 0)
+        with engine.connect() as conn:
+            (run,) = [r for r in list_runs(conn, 50, source) if r["id"] == run_id]
+        return CrawlOutcome(
+            int(run_id),
+            str(run["status"]),
+            reason,
+            int(run["pages"]),
+            int(run["items"]),
+            tuple(run["channels"]),
+        )
+    finally:
+        release_crawl_lock(engine, source)
+        engine.dispose()
 
 
-def rank_week(config: Config, window: Window, top: int = 10) -> WeeklyBoards:
-    """Count the week's new replies in SQL, rank them, and store the published boards."""
+def crawl_records(conn: Any, platform: str | None = None) -> list[CrawlRecord]:
+    """Every run's channel tallies as ranking's CrawlRecord rows, newest first."""
+    return [
+        CrawlRecord(
+            run_id=int(c["run_id"]),
+            platform=str(c["platform"]),
+            channel=str(c["channel"]),
+            status=str(c["status"]),
+            detail=str(c["detail"]),
+            covers_from=c["covers_from"],
+            observed_at=c["observed_at"],
+        )
+        for c in channel_crawls(conn, platform)
+    ]
+
+
+def rank_week(
+    config: Config,
+    window: Window,
+    top: int = 10,
+    *,
+    provisional: bool = False,
+    channels: Iterable[tuple[str, str]] | None = None,
+) -> WeeklyBoards:
+    """Count the week's new replies in SQL, rank them, and store the boards with their coverage.
+
+    `channels` are the (platform, channel) pairs the caller crawled (a weekly run): they and
+    the channels with replies in the week are judged. Without it, every channel a crawl
+    looked at is judged too. Raises NoData when no crawl covers the week at all.
+    """
     engine = engine_for(config)
     try:
-        with engine.begin() as conn:
+        with write_transaction(engine) as conn:
             rows = [ThreadCount(**r) for r in new_reply_counts(conn, window.start, window.end)]
+            expected = set(channels or ()) | {(r.platform, r.channel) for r in rows}
+            coverage = week_coverage(
+                window,
+                crawl_records(conn),
+                expected,
+                provisional=provisional,
+                observed=channels is None,
+            )
+            if not any(c.status != "not_crawled" for c in coverage):
+                raise NoData(
+                    f"no crawl covers the week {window.week_id}: crawl it first "
+                    f"(`buzz crawl ptt --since {window.week_id}` or `buzz weekly --week "
+                    f"{window.week_id}`)"
+                )
             boards = build_leaderboards(rows, window, top=top)
+            boards = WeeklyBoards(
+                boards.week_start,
+                boards.week_end,
+                boards.boards,
+                boards.exclusions,
+                coverage,
+                provisional,
+                cutoff_of(coverage) if provisional else None,
+            )
+            published = datetime.now(UTC)
             save_leaderboards(
                 conn,
                 window.start,
@@ -133,23 +304,44 @@ def rank_week(config: Config, window: Window, top: int = 10) -> WeeklyBoards:
                     {"thread_id": x.thread_id, "reason": x.reason, "detail": x.detail}
                     for x in boards.exclusions
                 ],
-                datetime.now(UTC),
+                published,
+            )
+            save_week_status(
+                conn,
+                window.start,
+                published,
+                [coverage_row(c) for c in coverage],
+                provisional=provisional,
+                cutoff=boards.cutoff,
             )
     finally:
         engine.dispose()
     return boards
 
 
+def coverage_row(c: ChannelCoverage) -> dict[str, Any]:
+    """A coverage row as storage keeps it."""
+    return {
+        "platform": c.platform,
+        "channel": c.channel,
+        "status": c.status,
+        "reason": c.reason,
+        "run_id": c.run_id,
+        "observed_at": c.observed_at,
+    }
+
+
 def stored_boards(config: Config, window: Window) -> WeeklyBoards | None:
     """Read a published week back from the database; None when it was never ranked."""
-    engine = engine_for(config)
+    engine = engine_for(config, write=False)
     try:
         with engine.connect() as conn:
+            status = load_week_status(conn, window.start)
             rows = load_leaderboards(conn, window.start)
             excluded = load_exclusions(conn, window.start, window.end)
     finally:
         engine.dispose()
-    if not rows:
+    if status is None:
         return None
     grouped: dict[str, list[dict[str, object]]] = defaultdict(list)
     labels: dict[str, str] = {}
@@ -178,17 +370,31 @@ def stored_boards(config: Config, window: Window) -> WeeklyBoards | None:
         for scope, entries in grouped.items()
     )
     exclusions = tuple(Exclusion(**x) for x in excluded)
-    return WeeklyBoards(window.start, window.end, boards, exclusions)
+    coverage = tuple(ChannelCoverage(**c) for c in status["coverage"])
+    return WeeklyBoards(
+        window.start,
+        window.end,
+        boards,
+        exclusions,
+        coverage,
+        status["provisional"],
+        status["cutoff"],
+    )
 
 
-def report_week(config: Config, window: Window, out_dir: Path | None = None) -> ReportPaths:
+def report_week(
+    config: Config, window: Window, out_dir: Path | None = None, *, provisional: bool = False
+) -> tuple[ReportPaths, WeeklyBoards]:
     """Write the week's report from what was published, ranking first if it never was."""
-    boards = stored_boards(config, window)
+    try:
+        boards = stored_boards(config, window)
+    except NoData:
+        boards = None
     if boards is None:
         logger.info("week %s was not ranked yet: ranking it now", window.week_id)
-        boards = rank_week(config, window)
+        boards = rank_week(config, window, provisional=provisional)
     target = out_dir or config.reports_dir / window.week_id
-    return write_report(boards, target, datetime.now(UTC))
+    return write_report(boards, target, datetime.now(UTC)), boards
 
 
 def top_entries(boards: WeeklyBoards, n: int = 3) -> list[LeaderboardEntry]:
@@ -196,3 +402,19 @@ def top_entries(boards: WeeklyBoards, n: int = 3) -> list[LeaderboardEntry]:
     entries = [e for b in boards.boards if b.scope.startswith("platform:") for e in b.entries]
     entries.sort(key=lambda e: (-e.new_replies, e.thread_key, e.thread_id))
     return entries[:n]
+
+
+def exit_for_incomplete(boards: WeeklyBoards, allow: bool) -> None:
+    """Exit 1 with one line naming the incomplete channels, unless allowed (then just warn)."""
+    gaps = [c for c in boards.incomplete if c.status != "provisional"]
+    if not gaps:
+        return
+    names = ", ".join(f"{c.platform}/{c.channel} ({c.status})" for c in gaps)
+    if allow:
+        logger.warning("published with incomplete channels: %s", names)
+        return
+    fail(
+        f"week {Window(boards.week_start, boards.week_end).week_id} is incomplete: {names}; "
+        "the report is marked so (pass --allow-incomplete to accept it)",
+        code=EXIT_FAILED,
+    )

@@ -1,15 +1,19 @@
-"""Scrapy extensions: a progress line for long crawls."""
+"""Scrapy extensions: a progress line for long crawls, and the JOBDIR guard."""
 
 from __future__ import annotations
 
 import logging
 import sys
 import time
+from pathlib import Path
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
+
+from crawlers.jobdir import mark_closed, mark_running, prepare_jobdir
+from crawlers.liveness import me
 
 logger = logging.getLogger(__name__)
 
@@ -61,3 +65,34 @@ class ProgressExtension:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
         self.report(final=True)
+
+
+class JobdirGuard:
+    """Resume from JOBDIR only when exact; start over after a killed crawl (crawlers.jobdir)."""
+
+    def __init__(self, crawler: Crawler, path: Path, args: dict[str, str]) -> None:
+        self.crawler = crawler
+        self.path = path
+        self.args = args
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> JobdirGuard:
+        """Check the JOBDIR before Scrapy's scheduler opens its queue there."""
+        jobdir = crawler.settings.get("JOBDIR")
+        if not jobdir:
+            raise NotConfigured
+        path = Path(str(jobdir))
+        args = dict(getattr(crawler.spider, "run_args", {}))
+        plan = prepare_jobdir(path, args, me())
+        if plan.note:
+            logger.warning("jobdir: %s", plan.note)
+        if crawler.stats is not None:
+            crawler.stats.set_value("buzz/jobdir_resumed", plan.resume)
+        mark_running(path, args, me())
+        guard = cls(crawler, path, args)
+        crawler.signals.connect(guard.spider_closed, signal=signals.spider_closed)
+        return guard
+
+    def spider_closed(self, reason: str) -> None:
+        """Record how the crawl ended, so the next start knows whether it may resume."""
+        mark_closed(self.path, self.args, reason)

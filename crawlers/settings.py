@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from crawlers.home import default_database_url
+
 BOT_NAME = "buzz"
 SPIDER_MODULES = ["crawlers.spiders"]
 NEWSPIDER_MODULE = "crawlers.spiders"
@@ -16,7 +18,7 @@ USER_AGENT = os.environ.get(
 ROBOTSTXT_OBEY = os.environ.get("BUZZ_ROBOTSTXT_OBEY", "1") != "0"
 
 PTT_BASE_URL = os.environ.get("PTT_BASE_URL", "https://www.ptt.cc").rstrip("/")
-BUZZ_DATABASE_URL = os.environ.get("BUZZ_DATABASE_URL", "sqlite:///var/buzz.sqlite3")
+BUZZ_DATABASE_URL = default_database_url()
 BUZZ_LOOKBACK_DAYS = int(os.environ.get("BUZZ_LOOKBACK_DAYS", "14"))
 BUZZ_WRITE_BATCH = 50
 BUZZ_PROGRESS_INTERVAL = float(os.environ.get("BUZZ_PROGRESS_INTERVAL", "0"))
@@ -36,13 +38,19 @@ RETRY_TIMES = 4
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 BUZZ_BACKOFF_BASE = 1.0
 BUZZ_BACKOFF_MAX = 60.0
+# Pages given up on are counted per channel and summarised once; no log line each.
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
 }
 ITEM_PIPELINES = {"crawlers.pipelines.StoragePipeline": 300}
-EXTENSIONS = {"crawlers.extensions.ProgressExtension": 500}
+EXTENSIONS = {
+    "crawlers.extensions.ProgressExtension": 500,
+    # Before Scrapy's SpiderState (0) restores state and its scheduler opens the disk queue.
+    "crawlers.extensions.JobdirGuard": -10,
+}
 
 # "local" is for the replica on loopback: same politeness machinery, no artificial waiting.
 if os.environ.get("BUZZ_CRAWL_PROFILE") == "local":

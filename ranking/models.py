@@ -65,10 +65,53 @@ class Leaderboard:
 
 
 @dataclass(frozen=True, slots=True)
+class CrawlRecord:
+    """One crawl's tally for one channel, as the coverage of a week is judged from it."""
+
+    run_id: int
+    platform: str
+    channel: str
+    status: str  # complete | incomplete | failed, as the crawl derived it
+    detail: str
+    covers_from: datetime | None  # the earliest week start the crawl walked back to
+    observed_at: datetime | None  # the site's clock when the crawl looked
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCoverage:
+    """How completely a channel was crawled for a week, and the reason when not complete."""
+
+    platform: str
+    channel: str
+    status: str  # complete | incomplete | failed | provisional | not_crawled
+    reason: str = ""
+    run_id: int | None = None
+    observed_at: datetime | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether the channel's counts for the week are final and whole."""
+        return self.status == "complete"
+
+
+@dataclass(frozen=True, slots=True)
 class WeeklyBoards:
-    """Every leaderboard of one observation window plus the exclusions behind them."""
+    """Every leaderboard of one observation window, the exclusions and the crawl coverage."""
 
     week_start: datetime
     week_end: datetime
     boards: tuple[Leaderboard, ...]
     exclusions: tuple[Exclusion, ...] = field(default=())
+    coverage: tuple[ChannelCoverage, ...] = field(default=())
+    provisional: bool = False
+    cutoff: datetime | None = None  # for a provisional week: data up to this time
+
+    @property
+    def incomplete(self) -> tuple[ChannelCoverage, ...]:
+        """The channels whose counts are not whole (provisional ones included)."""
+        return tuple(c for c in self.coverage if not c.complete)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every channel behind the boards was crawled completely after the week."""
+        return not self.provisional and not self.incomplete

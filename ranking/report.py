@@ -11,11 +11,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ranking.cells import safe_cell, safe_url
+from ranking.coverage import STATUS_WORDS, board_gaps, gap_line, worst
 from ranking.exclusions import REASONS
-from ranking.leaderboard import ordered_boards
+from ranking.leaderboard import channel_label, ordered_boards
 from ranking.models import Exclusion, LeaderboardEntry, WeeklyBoards
-from ranking.report_html import board_heading, render_html, source_channel
-from ranking.windows import Window
+from ranking.report_html import board_heading, period_line, render_html, source_channel
+from ranking.windows import TAIPEI, Window
 
 __all__ = [
     "CSV_COLUMNS",
@@ -28,7 +29,22 @@ __all__ = [
     "write_report",
 ]
 
-CSV_COLUMNS = ("觀測期間", "scope", "排名", "新增回文數", "估計值", "來源頻道", "標題", "網址")
+CSV_COLUMNS = (
+    "觀測期間",
+    "scope",
+    "排名",
+    "新增回文數",
+    "估計值",
+    "來源頻道",
+    "標題",
+    "網址",
+    "資料狀態",
+    "狀態說明",
+)
+"""One row per ranked entry, then one `coverage:<platform>/<channel>` row per channel crawled.
+
+資料狀態 is complete, incomplete, failed, provisional or not_crawled: for an entry, the worst of
+the channels behind its board; 狀態說明 says why."""
 _MD_SPECIAL = "\\`*_[]<>|&#"
 _URL_SAFE = ":/?#[]@!$&'*+,;=%~"
 
@@ -48,16 +64,19 @@ def _window(boards: WeeklyBoards) -> Window:
 
 
 def render_csv(boards: WeeklyBoards) -> bytes:
-    """Every board's entries as CSV: UTF-8 with a BOM for Excel, formula-safe text cells."""
-    label = _window(boards).label
+    """Every board's entries, then each channel's coverage, as CSV: UTF-8 BOM, formula-safe."""
+    label = safe_cell(period_line(boards))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for board in ordered_boards(boards.boards):
+        gaps = board_gaps(boards, board)
+        status = worst(c.status for c in gaps)
+        why = "; ".join(gap_line(c) for c in gaps)
         for e in board.entries:
             writer.writerow(
                 [
-                    safe_cell(label),
+                    label,
                     safe_cell(board.scope),
                     e.rank,
                     e.new_replies,
@@ -65,8 +84,28 @@ def render_csv(boards: WeeklyBoards) -> bytes:
                     safe_cell(source_channel(e)),
                     safe_cell(e.title),
                     safe_cell(e.url),
+                    status,
+                    safe_cell(why),
                 ]
             )
+    for c in boards.coverage:
+        crawled = (
+            f"; crawled {c.observed_at.astimezone(TAIPEI):%Y-%m-%d %H:%M}" if c.observed_at else ""
+        )
+        writer.writerow(
+            [
+                label,
+                safe_cell(f"coverage:{c.platform}/{c.channel}"),
+                "",
+                "",
+                "",
+                safe_cell(channel_label(c.platform, c.channel)),
+                "",
+                "",
+                c.status,
+                safe_cell(f"{c.reason}{crawled}".lstrip("; ")),
+            ]
+        )
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -90,13 +129,47 @@ def _md_number(e: LeaderboardEntry | Exclusion) -> str:
     return f"{'≈' if e.estimate else ''}{e.new_replies:,}"
 
 
+def _md_gaps(boards: WeeklyBoards) -> list[str]:
+    """The warning under the heading when channels are incomplete."""
+    gaps = [c for c in boards.incomplete if c.status != "provisional"]
+    if not gaps:
+        return []
+    lines = ["> **⚠ 資料不完整**：下列頻道未能完整抓取，相關排行的新增回文數可能偏低。", ">"]
+    lines += [f"> - {_md(gap_line(c))}" for c in gaps]
+    return [*lines, ""]
+
+
+def _md_coverage(boards: WeeklyBoards) -> list[str]:
+    """The completeness table at the foot."""
+    if not boards.coverage:
+        return []
+    lines = [
+        "## 各頻道資料完整性",
+        "",
+        "| 來源頻道 | 狀態 | 說明 | 抓取時間 |",
+        "|---|---|---|---|",
+    ]
+    for c in boards.coverage:
+        crawled = f"{c.observed_at.astimezone(TAIPEI):%Y-%m-%d %H:%M}" if c.observed_at else "-"
+        lines.append(
+            f"| {_md(channel_label(c.platform, c.channel))} "
+            f"| {_md(STATUS_WORDS.get(c.status, c.status))} | {_md(c.reason) or '-'} | {crawled} |"
+        )
+    return [*lines, ""]
+
+
 def render_markdown(boards: WeeklyBoards) -> str:
     """A heading and one table per leaderboard (plus the exclusions), links as [title](url)."""
-    window = _window(boards)
-    lines = ["# 網友熱議文章大公開", "", f"觀測期間：{window.label}", ""]
+    lines = ["# 網友熱議文章大公開", "", f"觀測期間：{_md(period_line(boards))}", ""]
+    lines += _md_gaps(boards)
     any_estimate = False
     for board in ordered_boards(boards.boards):
-        lines += [f"## {_md(board_heading(board))}", ""]
+        mark = (
+            "（資料不完整）"
+            if any(c.status != "provisional" for c in board_gaps(boards, board))
+            else ""
+        )
+        lines += [f"## {_md(board_heading(board))}{mark}", ""]
         if not board.entries:
             lines += ["本週沒有符合條件的文章。", ""]
             continue
@@ -118,6 +191,7 @@ def render_markdown(boards: WeeklyBoards) -> str:
                 f"| {_md(x.detail)} |"
             )
         lines.append("")
+    lines += _md_coverage(boards)
     lines.append("新增回文數：觀測期間內新增的回文／留言數。")
     if any_estimate:
         lines.append("≈：估計值，由觀測期間前後的留言總數快照相減而得。")

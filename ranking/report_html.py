@@ -7,6 +7,7 @@ from datetime import datetime
 from html import escape
 
 from ranking.cells import safe_url
+from ranking.coverage import STATUS_WORDS, board_gaps, gap_line
 from ranking.exclusions import REASONS
 from ranking.leaderboard import (
     ACTIVITY_SUFFIX,
@@ -58,6 +59,18 @@ td.detail { color: var(--muted); font-size: .85rem; }
 .empty { color: var(--muted); padding: 10px 18px; }
 .notes ol, .notes ul { margin: 8px 18px 8px 10px; font-size: .9rem; }
 .notes li { margin: 4px 0; }
+section.alert { background: #fef2f2; border: 1px solid #fca5a5; border-radius: 10px;
+  margin: 18px 0; padding: 10px 18px; color: #7f1d1d; }
+section.alert h2 { margin: 4px 0 6px; font-size: 1.05rem; }
+section.alert ul { margin: 4px 0 6px 0; padding-left: 20px; font-size: .9rem; }
+.badge { display: inline-block; font-size: .75rem; font-weight: 600; padding: 1px 8px;
+  border-radius: 999px; vertical-align: middle; margin-left: 6px; }
+.badge.warn { background: #fee2e2; color: #991b1b; }
+.badge.prov { background: #fef3c7; color: #92400e; }
+p.gap { color: #991b1b; font-size: .85rem; margin: 0 18px 10px; }
+td.status-complete { color: #166534; font-weight: 600; }
+td.status-incomplete, td.status-failed, td.status-not_crawled { color: #991b1b; font-weight: 600; }
+td.status-provisional { color: #92400e; font-weight: 600; }
 footer { color: var(--muted); font-size: .8rem; text-align: center; margin-top: 24px; }
 @media (max-width: 640px) {
   main { padding: 12px 8px 32px; }
@@ -91,6 +104,16 @@ ESTIMATE_NOTE = (
     "該平台只提供留言總數時，新增回文數以觀測期間前後的留言總數快照相減估算，數字前標 ≈。"
 )
 RANK_NOTE = "排名依新增回文數由多到少；數量相同時依文章識別碼排序，名次不並列。"
+
+
+def period_line(boards: WeeklyBoards) -> str:
+    """觀測期間 as printed, with 暫定 and the cut-off when the week is provisional."""
+    label = Window(boards.week_start, boards.week_end).label
+    if not boards.provisional:
+        return label
+    if boards.cutoff is None:
+        return f"{label}（暫定）"
+    return f"{label}（暫定，資料截至 {boards.cutoff.astimezone(TAIPEI):%Y-%m-%d %H:%M}）"
 
 
 def board_heading(board: Leaderboard) -> str:
@@ -134,20 +157,30 @@ def _exclusion_note(board: Leaderboard, activity_platforms: set[str]) -> str:
     return "排除閒聊文、直播文、贈獎文"
 
 
-def _board_html(board: Leaderboard, anchor: str, activity_platforms: set[str]) -> str:
-    """One leaderboard as a section with a table."""
+def _board_html(
+    boards: WeeklyBoards, board: Leaderboard, anchor: str, activity_platforms: set[str]
+) -> str:
+    """One leaderboard as a section with a table, marked when channels behind it are not whole."""
     kind = parse_scope(board.scope)[0]
+    gaps = board_gaps(boards, board)
+    hard = [c for c in gaps if c.status != "provisional"]
     heading = (
         f"{_e(board.label.removesuffix(' ' + ACTIVITY_SUFFIX))} "
         f'<span class="kind">{ACTIVITY_SUFFIX}</span> 聲量探索排行榜'
         if kind == "activity"
         else f"{_e(board.label)} 聲量探索排行榜"
     )
+    if hard:
+        heading += ' <span class="badge warn">資料不完整</span>'
+    elif gaps:
+        heading += ' <span class="badge prov">暫定</span>'
     parts = [
         f'<section class="board" id="{anchor}">',
         f"<h2>{heading}</h2>",
         f'<p class="note">{_e(_exclusion_note(board, activity_platforms))}</p>',
     ]
+    if hard:
+        parts.append(f'<p class="gap">{"；".join(_e(gap_line(c)) for c in hard)}</p>')
     if not board.entries:
         parts.append('<p class="empty">本週沒有符合條件的文章。</p></section>')
         return "\n".join(parts)
@@ -198,6 +231,39 @@ def _exclusions_html(exclusions: Iterable[Exclusion]) -> str:
     return "\n".join(parts)
 
 
+def _alert_html(boards: WeeklyBoards) -> str:
+    """The warning at the top when channels could not be crawled completely."""
+    gaps = [c for c in boards.incomplete if c.status != "provisional"]
+    if not gaps:
+        return ""
+    items = "".join(f"<li>{_e(gap_line(c))}</li>" for c in gaps)
+    return (
+        '<section class="alert" id="incomplete"><h2>⚠ 本週資料不完整</h2>'
+        "<p>下列頻道未能完整抓取，相關排行的新增回文數可能偏低，名次可能改變：</p>"
+        f"<ul>{items}</ul></section>"
+    )
+
+
+def _coverage_html(boards: WeeklyBoards) -> str:
+    """The completeness table at the foot: every channel, its status and why."""
+    if not boards.coverage:
+        return ""
+    rows = []
+    for c in boards.coverage:
+        crawled = f"{c.observed_at.astimezone(TAIPEI):%Y-%m-%d %H:%M}" if c.observed_at else "-"
+        rows.append(
+            f"<tr><td>{_e(channel_label(c.platform, c.channel))}</td>"
+            f'<td class="status-{_e(c.status)}">{_e(STATUS_WORDS.get(c.status, c.status))}</td>'
+            f'<td class="detail">{_e(c.reason) or "-"}</td><td class="num">{crawled}</td></tr>'
+        )
+    return (
+        '<section class="board" id="coverage"><h2>各頻道資料完整性</h2>'
+        '<p class="note">每個頻道本週的抓取是否完整；不完整的頻道，其排行數字可能偏低。</p>'
+        '<div class="scroll"><table><thead><tr><th>來源頻道</th><th>狀態</th><th>說明</th>'
+        f"<th>抓取時間</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div></section>"
+    )
+
+
 def _notes_html(any_estimate: bool, any_activity: bool) -> str:
     """The footnotes defining the report's words."""
     items = [f"<li><b>{_e(term)}</b>：{_e(text)}</li>" for term, text in FOOTNOTES.items()]
@@ -219,7 +285,6 @@ def render_html(
     """The whole report as one self-contained, mobile-friendly HTML page."""
     if generated_at.tzinfo is None or generated_at.utcoffset() is None:
         raise ValueError(f"generated_at {generated_at.isoformat()} has no time zone")
-    window = Window(boards.week_start, boards.week_end)
     ordered = ordered_boards(boards.boards)
     activity_platforms = {
         parse_scope(b.scope)[1] for b in ordered if parse_scope(b.scope)[0] == "activity"
@@ -233,10 +298,12 @@ def render_html(
         kind = parse_scope(board.scope)[0]
         if kind == "channel" and (i == 1 or parse_scope(ordered[i - 2].scope)[0] != "channel"):
             sections.append('<h3 class="group">各頻道排行榜</h3>')
-        sections.append(_board_html(board, anchor, activity_platforms))
+        sections.append(_board_html(boards, board, anchor, activity_platforms))
         if kind != "channel":
             toc.append(f'<a href="#{anchor}">{_e(board.label)}</a>')
     toc.append('<a href="#excluded">未列入排行</a>')
+    if boards.coverage:
+        toc.append('<a href="#coverage">資料完整性</a>')
     toc.append('<a href="#notes">名詞說明</a>')
     platforms = [parse_scope(b.scope)[1] for b in ordered if parse_scope(b.scope)[0] == "platform"]
     sources = "、".join(platform_label(p) for p in platforms)
@@ -248,21 +315,23 @@ def render_html(
             "<head>",
             '<meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{_e(title)}｜{_e(window.label)}</title>",
+            f"<title>{_e(title)}｜{_e(period_line(boards))}</title>",
             f"<style>{CSS}</style>",
             "</head>",
             "<body>",
             "<main>",
             '<header class="top">',
             f"<h1>{_e(title)}</h1>",
-            f'<div class="period">觀測期間｜<b>{_e(window.label)}</b></div>',
+            f'<div class="period">觀測期間｜<b>{_e(period_line(boards))}</b></div>',
             '<div class="meta">每週各頻道新增回文數排行'
             f"{'（' + _e(sources) + '）' if sources else ''}"
             f"・產生於 {local:%Y-%m-%d %H:%M}（台北時間）</div>",
             "</header>",
             f'<nav class="toc">{"".join(toc)}</nav>',
+            _alert_html(boards),
             *sections,
             _exclusions_html(boards.exclusions),
+            _coverage_html(boards),
             _notes_html(any_estimate, bool(activity_platforms)),
             "<footer>Buzz 社群聲量排行</footer>",
             "</main>",

@@ -108,7 +108,10 @@ def parse_week(text: str) -> Window:
         day = date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{text!r} is not a calendar date (expected YYYY-MM-DD)") from None
-    return week_starting(day)
+    try:
+        return week_starting(day)
+    except OverflowError:
+        raise ValueError(f"{text!r} is out of the calendar's range") from None
 
 
 def weeks_back(window: Window, n: int) -> list[Window]:

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection
 
 from storage.models import exclusions as exclusions_table
-from storage.models import leaderboard_entries, replies, threads
+from storage.models import leaderboard_entries, published_weeks, replies, threads, week_coverage
 from storage.types import ensure_aware
 
 
@@ -119,3 +119,71 @@ def load_exclusions(
         .order_by(x.c.thread_id)
     )
     return [dict(row) for row in conn.execute(stmt).mappings()]
+
+
+def save_week_status(
+    conn: Connection,
+    week_start: datetime,
+    published_at: datetime,
+    coverage: Sequence[dict[str, Any]],
+    *,
+    provisional: bool = False,
+    cutoff: datetime | None = None,
+) -> None:
+    """Replace a published week's status and per-channel coverage."""
+    ensure_aware(week_start, "week_start")
+    conn.execute(delete(week_coverage).where(week_coverage.c.week_start == week_start))
+    conn.execute(delete(published_weeks).where(published_weeks.c.week_start == week_start))
+    complete = not provisional and all(c["status"] == "complete" for c in coverage)
+    conn.execute(
+        insert(published_weeks).values(
+            week_start=week_start,
+            published_at=ensure_aware(published_at, "published_at"),
+            complete=complete,
+            provisional=provisional,
+            cutoff=cutoff,
+        )
+    )
+    rows = [
+        {
+            "week_start": week_start,
+            "platform": c["platform"],
+            "channel": c["channel"],
+            "status": c["status"],
+            "reason": c.get("reason", ""),
+            "run_id": c.get("run_id"),
+            "observed_at": c.get("observed_at"),
+        }
+        for c in coverage
+    ]
+    if rows:
+        conn.execute(insert(week_coverage), rows)
+
+
+def load_week_status(conn: Connection, week_start: datetime) -> dict[str, Any] | None:
+    """A published week's status with its coverage rows, or None when never published."""
+    ensure_aware(week_start, "week_start")
+    week = conn.execute(
+        select(published_weeks).where(published_weeks.c.week_start == week_start)
+    ).first()
+    if week is None:
+        return None
+    coverage = conn.execute(
+        select(
+            week_coverage.c.platform,
+            week_coverage.c.channel,
+            week_coverage.c.status,
+            week_coverage.c.reason,
+            week_coverage.c.run_id,
+            week_coverage.c.observed_at,
+        )
+        .where(week_coverage.c.week_start == week_start)
+        .order_by(week_coverage.c.platform, week_coverage.c.channel)
+    ).mappings()
+    return {
+        "published_at": week.published_at,
+        "complete": bool(week.complete),
+        "provisional": bool(week.provisional),
+        "cutoff": week.cutoff,
+        "coverage": [dict(row) for row in coverage],
+    }

@@ -53,6 +53,8 @@ def acquire_lock(
     holder = _holder(conn, key)
     if holder is None:  # released between our insert and our read: try once more
         return acquire_lock(conn, key, host, pid, now, alive)
+    if (holder.host, holder.pid) == (host, pid):  # already ours (the CLI took it before Scrapy)
+        return True, None
     if alive(holder.host, holder.pid, holder.heartbeat_at, now):
         return False, holder
     swapped = conn.execute(

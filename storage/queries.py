@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -141,3 +141,21 @@ def iter_thread_texts(
             yield row.id, row.channel, row.title, row.body
     finally:
         result.close()
+
+
+def live_threads_by_authors(
+    conn: Connection, platform: str, channel: str, authors: Iterable[str]
+) -> list[tuple[str, str]]:
+    """(thread_key, author_id) of a channel's shown, unpinned threads by some authors."""
+    wanted = sorted({a for a in authors if a})
+    found: list[tuple[str, str]] = []
+    for start in range(0, len(wanted), 500):
+        stmt = select(threads.c.thread_key, threads.c.author_id).where(
+            threads.c.platform == platform,
+            threads.c.channel == channel,
+            threads.c.status == "ok",
+            threads.c.pinned.is_(False),
+            threads.c.author_id.in_(wanted[start : start + 500]),
+        )
+        found.extend((key, author) for key, author in conn.execute(stmt).tuples())
+    return found

@@ -19,28 +19,34 @@ ROOT = Path(__file__).resolve().parents[1]
 LOOKBACK = timedelta(days=14)
 
 
-def run_buzz(
-    args: list[str], db_url: str, base_url: str, tmp: Path
-) -> subprocess.CompletedProcess[str]:
-    """Run `python -m buzz ARGS` against a database and a site; fail loudly on a bad exit."""
+def buzz_env(db_url: str, base_url: str, tmp: Path) -> dict[str, str]:
+    """The environment a test runs `buzz` in: its own database, site and data folder."""
     env = dict(os.environ)
     env.update(
         BUZZ_DATABASE_URL=db_url,
         PTT_BASE_URL=base_url,
         BUZZ_CRAWL_PROFILE="local",
+        BUZZ_HOME=str(tmp / "home"),
         BUZZ_REPORTS_DIR=str(tmp / "reports"),
         BUZZ_LOG_LEVEL="WARNING",
     )
+    return env
+
+
+def run_buzz(
+    args: list[str], db_url: str, base_url: str, tmp: Path, expect: int = 0
+) -> subprocess.CompletedProcess[str]:
+    """Run `python -m buzz ARGS` against a database and a site; fail loudly on another exit."""
     proc = subprocess.run(
         [sys.executable, "-m", "buzz", *args],
         cwd=ROOT,
-        env=env,
+        env=buzz_env(db_url, base_url, tmp),
         capture_output=True,
         text=True,
         timeout=600,
     )
-    assert proc.returncode == 0, (
-        f"buzz {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr[-4000:]}"
+    assert proc.returncode == expect, (
+        f"buzz {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr[-4000:]}"
     )
     return proc
 
@@ -68,8 +74,13 @@ def crawl(
     return proc.stdout + proc.stderr
 
 
+def key(board: str, article_id: str) -> str:
+    """A PTT thread's stored key: board and article id."""
+    return f"{board}/{article_id}"
+
+
 def stored_counts(db_url: str, start: datetime, end: datetime) -> dict[str, int]:
-    """The stored new-reply count per thread key for a window."""
+    """The stored new-reply count per thread key (`board/article id`) for a window."""
     engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
@@ -101,7 +112,7 @@ def expected_board(
     """The leaderboard the truth implies: visible, normal, not stale, not pinned threads."""
     cutoff = week_start - LOOKBACK
     rows = [
-        (t["article_id"], t["new_replies"])
+        (key(t["board"], t["article_id"]), t["new_replies"])
         for t in truth["threads"]
         if t["status"] == "ok"
         and t["kind"] == "normal"

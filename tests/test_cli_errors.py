@@ -61,17 +61,6 @@ def test_db_upgrade_then_current_report_the_head_revision(runner: CliRunner) -> 
     assert head_revision() in runner.invoke(app, ["db", "current"]).stdout
 
 
-def test_rank_and_report_an_empty_week_still_write_a_report(
-    runner: CliRunner, tmp_path: Path
-) -> None:
-    """A week with no data ranks to empty boards and a report that says so, not a crash."""
-    rank = runner.invoke(app, ["rank", "--week", "2019-02-04"])
-    assert rank.exit_code == 0, rank.output
-    report = runner.invoke(app, ["report", "--week", "2019-02-04"])
-    assert report.exit_code == 0, report.output
-    assert (tmp_path / "reports" / "2019-02-04" / "leaderboard.html").exists()
-
-
 def test_crawl_runs_lists_runs_as_a_table_or_json(runner: CliRunner) -> None:
     """`crawl runs` says when there are none, then shows status, pages and errors by kind."""
     import json
@@ -80,19 +69,25 @@ def test_crawl_runs_lists_runs_as_a_table_or_json(runner: CliRunner) -> None:
 
     from storage.db import make_engine
     from storage.migrate import upgrade
-    from storage.runs import finish_run, start_run
+    from storage.runs import finish_run, save_channels, start_run
 
-    assert "no crawl runs yet" in runner.invoke(app, ["crawl", "runs"]).stdout
     url = os.environ["BUZZ_DATABASE_URL"]
     upgrade(url)
+    assert "no crawl runs yet" in runner.invoke(app, ["crawl", "runs"]).stdout
     engine = make_engine(url)
     t0 = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
     with engine.begin() as conn:
         run = start_run(conn, "ptt", {"boards": "Stock"}, t0)
+        save_channels(
+            conn,
+            run,
+            [{"platform": "ptt", "channel": "Stock", "status": "incomplete", "failed": 3}],
+        )
         finish_run(conn, run, t0 + timedelta(seconds=42), "incomplete", 120, 100, {"http_503": 3})
     engine.dispose()
     table = runner.invoke(app, ["crawl", "runs"]).stdout
     assert "incomplete" in table and "42" in table and "http_503 3" in table
+    assert "ptt/Stock" in table and "failed 3" in table
     (line,) = runner.invoke(app, ["crawl", "runs", "--json"]).stdout.splitlines()
     assert json.loads(line)["errors"] == {"http_503": 3}
 

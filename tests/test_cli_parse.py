@@ -50,6 +50,7 @@ def test_article_prints_the_documented_json() -> None:
         "ip": None,
         "time": "2024-01-01T00:00:00+08:00",
         "time_inferred": True,
+        "date_only": False,
     }
     assert data["pushes"][3]["time"] is None
     assert data["counts"] == {"all": 6, "push": 2, "boo": 1, "neutral": 3}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from scrapy import Request
@@ -11,7 +12,7 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from crawlers.identity import reply_keys
-from crawlers.items import PttArticleItem
+from crawlers.items import PttArticleItem, PttIndexItem
 from crawlers.middlewares import BackoffRetryMiddleware, retry_after_seconds
 from crawlers.pipelines import errors_by_kind, ptt_records
 from crawlers.spiders.ptt import PttSpider, parse_since
@@ -100,7 +101,9 @@ def test_index_page_queues_articles_in_range_and_pinned_ones(site: Site) -> None
     """Articles on or after the cutoff and every pinned row are fetched; older ones are not."""
     spider = spider_for("2019-02-04")
     out = list(spider.parse_index_page(replica_response(site, "/bbs/Stock/index.html"), "Stock"))
-    articles = [r for r in out if r.callback == spider.parse_article_page]
+    articles = [
+        r for r in out if isinstance(r, Request) and r.callback == spider.parse_article_page
+    ]
     pinned = [r for r in articles if r.cb_kwargs["pinned"]]
     assert pinned, "pinned rows below r-list-sep must be crawled too"
     for r in articles:
@@ -113,20 +116,21 @@ def test_index_walk_stops_once_rows_are_older_than_the_cutoff(site: Site) -> Non
     """A page whose oldest row predates the cutoff does not lead to an older page."""
     spider = spider_for("2019-02-11")
     out = list(spider.parse_index_page(replica_response(site, "/bbs/Stock/index.html"), "Stock"))
-    assert not [r for r in out if r.callback == spider.parse_index_page]
+    assert not [r for r in out if isinstance(r, Request) and r.callback == spider.parse_index_page]
+    assert spider.tally["Stock"].walk_done
 
 
 def test_article_page_becomes_an_item_with_stable_reply_keys(site: Site) -> None:
     """An article parses into an item whose storage records key every push."""
     spider = spider_for("2019-02-04")
     index = list(spider.parse_index_page(replica_response(site, "/bbs/Stock/index.html"), "Stock"))
-    path = next(r.url for r in index if r.callback == spider.parse_article_page).split(".test", 1)[
-        1
-    ]
+    path = next(
+        r.url for r in index if isinstance(r, Request) and r.callback == spider.parse_article_page
+    ).split(".test", 1)[1]
     (item,) = list(spider.parse_article_page(replica_response(site, path), "Stock", False))
     assert isinstance(item, PttArticleItem) and item.article.status == "ok"
     thread, replies = ptt_records(item)
-    assert thread.channel == "Stock" and thread.thread_key == item.article.article_id
+    assert thread.channel == "Stock" and thread.thread_key == f"Stock/{item.article.article_id}"
     assert len({r.reply_key for r in replies}) == len(replies) == len(item.article.pushes)
 
 
@@ -139,15 +143,25 @@ def test_a_404_article_becomes_a_deleted_item(site: Site) -> None:
     assert isinstance(item, PttArticleItem) and item.article.status == "deleted"
 
 
-def test_a_challenge_page_is_counted_as_a_parse_error_not_an_item() -> None:
-    """A page that is not PTT yields nothing and bumps buzz/errors/parse."""
+def test_a_challenge_page_is_counted_as_blocked_not_an_item() -> None:
+    """A challenge page yields nothing, bumps buzz/errors/parse and counts the board blocked."""
     spider = spider_for("2019-02-04")
     url = "http://replica.test/bbs/Stock/index.html"
-    body = b"<html><head><title>Just a moment...</title></head><body>cf-challenge</body></html>"
+    body = (Path(__file__).parent / "fixtures" / "ptt" / "cloudflare_challenge.html").read_bytes()
     resp = HtmlResponse(url, body=body, request=Request(url))
     assert list(spider.parse_index_page(resp, "Stock")) == []
     assert spider.crawler.stats is not None
     assert spider.crawler.stats.get_value("buzz/errors/parse") == 1
+    assert spider.tally["Stock"].blocked == 1 and spider.tally["Stock"].kinds == {"challenge": 1}
+
+
+def test_an_index_page_yields_its_rows_for_deletion_matching(site: Site) -> None:
+    """Every index page goes to the pipeline with its number, so deleted rows can be matched."""
+    spider = spider_for("2019-02-04")
+    out = list(spider.parse_index_page(replica_response(site, "/bbs/Stock/index.html"), "Stock"))
+    (page,) = [r for r in out if isinstance(r, PttIndexItem)]
+    assert page.board == "Stock" and page.page == site.pages("Stock") and page.rows
+    assert spider.tally["Stock"].pages == 1
 
 
 def test_since_must_be_a_date() -> None:

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from e2e_helpers import crawl, expected_board, run_buzz, stored_counts, table_sizes
+from e2e_helpers import crawl, expected_board, key, run_buzz, stored_counts, table_sizes
 from storage_fixtures import database_urls, fresh_database
 
 from buzz.config import load_config
@@ -38,12 +38,18 @@ def check_week(db_url: str, site: RunningReplica, tmp: Path, week: date, now: da
     for t in truth["threads"]:
         if t["status"] != "ok" or datetime.fromisoformat(t["posted_at"]) < cutoff:
             continue
-        assert counts.get(t["article_id"], 0) == t["new_replies"], t
+        assert counts.get(key(t["board"], t["article_id"]), 0) == t["new_replies"], t
         checked += 1
     assert checked > 50
 
-    config = load_config({"BUZZ_DATABASE_URL": db_url, "BUZZ_REPORTS_DIR": str(tmp / "reports")})
-    rank_week(config, window)
+    config = load_config(
+        {
+            "BUZZ_DATABASE_URL": db_url,
+            "BUZZ_HOME": str(tmp / "home"),
+            "BUZZ_REPORTS_DIR": str(tmp / "reports"),
+        }
+    )
+    rank_week(config, window, channels=[("ptt", b) for b in BOARDS])
     published = stored_boards(config, window)
     assert published is not None
     by_scope = {
@@ -54,6 +60,7 @@ def check_week(db_url: str, site: RunningReplica, tmp: Path, week: date, now: da
         assert by_scope.get(f"channel:ptt/{board}", []) == expected_board(
             truth, window.start, board
         )
+    assert published.complete, published.incomplete
     reasons = {x.reason for x in published.exclusions}
     assert {"chit_chat_periodic", "live", "giveaway"} <= reasons
 

@@ -4,18 +4,52 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from buzz.config import ConfigError, check_base_url
 from buzz.errors import fail
 from ranking.windows import TAIPEI, Window, last_complete_week, parse_week
 
 
-def week_option(text: str | None, now: datetime | None = None) -> Window:
-    """Parse --week (a Monday), defaulting to the last complete week before now."""
+def week_option(
+    text: str | None,
+    now: datetime | None = None,
+    *,
+    name: str = "--week",
+    unfinished: bool = False,
+    provisional: bool | None = None,
+) -> Window:
+    """Parse a week option (its Monday), default the last complete week; refuse future weeks.
+
+    A week not over at `now` is refused unless `unfinished` (a crawl may run mid-week) or
+    `provisional` (the outputs are then marked 暫定 with their cut-off); None means the
+    command has no --provisional to offer.
+    """
+    now = now or datetime.now(TAIPEI)
     if text is None:
-        return last_complete_week(now or datetime.now(TAIPEI))
+        return last_complete_week(now)
     try:
-        return parse_week(text)
+        window = parse_week(text)
     except ValueError as exc:
-        fail(f"--week: {exc}")
+        fail(f"{name}: {exc}")
+    shown = f"{now.astimezone(TAIPEI):%Y-%m-%d %H:%M}"
+    if window.start > now:
+        fail(f"{name}: the week {window.week_id} has not started yet (it is {shown} Asia/Taipei)")
+    if now < window.end and not (unfinished or provisional):
+        hint = "; pass --provisional for a board marked 暫定" if provisional is False else ""
+        fail(
+            f"{name}: the week {window.week_id} is not over until "
+            f"{window.end.astimezone(TAIPEI):%Y-%m-%d %H:%M} (it is {shown} Asia/Taipei){hint}"
+        )
+    return window
+
+
+def base_url_option(text: str | None) -> str | None:
+    """Check --base-url: an http(s) URL with a host."""
+    if text is None:
+        return None
+    try:
+        return check_base_url(text, "--base-url")
+    except ConfigError as exc:
+        fail(str(exc))
 
 
 def datetime_option(name: str, text: str | None) -> datetime | None:

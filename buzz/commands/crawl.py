@@ -8,9 +8,9 @@ from pathlib import Path
 
 import typer
 
-from buzz.commands.common import boards_option, datetime_option, week_option
+from buzz.commands.common import base_url_option, boards_option, datetime_option, week_option
 from buzz.config import load_config
-from buzz.errors import fail
+from buzz.errors import EXIT_FAILED, fail
 
 
 def register(app: typer.Typer) -> None:
@@ -30,14 +30,20 @@ def register(app: typer.Typer) -> None:
         base_url: str = typer.Option(None, help="Site to crawl (default PTT_BASE_URL)."),
         quiet: bool = typer.Option(False, "--quiet", help="No progress lines."),
     ) -> None:
-        """Crawl PTT boards from the newest index page back to the window start minus lookback."""
+        """Crawl PTT boards from the newest index page back to the window start minus lookback.
+
+        Exits 1 when a board could not be crawled completely (blocked, rate-limited, failed or
+        not found pages, or an interrupted walk; one line per board on stderr), 3 when another
+        PTT crawl is running on the same database.
+        """
         from buzz.jobs import DEFAULT_PTT_BOARDS, CrawlRequest, run_crawl
+        from buzz.summary import print_crawl
 
         config = load_config()
         if base_url:
-            config = replace(config, ptt_base_url=base_url.rstrip("/"))
+            config = replace(config, ptt_base_url=base_url_option(base_url) or "")
         now_dt = datetime_option("--now", now)
-        window = week_option(since, now_dt)
+        window = week_option(since, now_dt, name="--since", unfinished=True)
         if lookback_days < 0:
             fail("--lookback-days must be 0 or more")
         request = CrawlRequest(
@@ -48,26 +54,28 @@ def register(app: typer.Typer) -> None:
             jobdir=jobdir,
             progress_interval=0.0 if quiet else 5.0,
         )
-        stats = run_crawl(config, request)
-        typer.echo(
-            f"crawled {stats.get('response_received_count', 0)} pages, "
-            f"{stats.get('item_scraped_count', 0)} threads "
-            f"({stats.get('finish_reason', 'unknown')})"
-        )
-        if stats.get("finish_reason") != "finished":
+        outcome = run_crawl(config, request)
+        print_crawl(outcome)
+        if outcome.finish_reason != "finished":
             hint = " (run again with the same --jobdir to resume)" if jobdir else ""
-            fail(f"crawl did not finish: {stats.get('finish_reason', 'unknown')}{hint}", code=1)
+            fail(f"crawl did not finish: {outcome.finish_reason}{hint}", code=EXIT_FAILED)
+        if outcome.status != "complete":
+            fail(
+                f"crawl run {outcome.run_id} {outcome.status}: "
+                + "; ".join(p.split(":", 1)[0] for p in outcome.problems),
+                code=EXIT_FAILED,
+            )
 
     @crawl.command("runs", epilog="Example: buzz crawl runs --limit 5")
     def runs(
         limit: int = typer.Option(10, min=1, help="How many recent runs."),
         as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
     ) -> None:
-        """List recent crawl runs with their pages, items and errors by kind."""
+        """List recent crawl runs: status, pages, threads, errors, and each channel's tally."""
         from buzz.jobs import engine_for
         from storage.runs import list_runs
 
-        engine = engine_for(load_config())
+        engine = engine_for(load_config(), write=False)
         with engine.connect() as conn:
             rows = list_runs(conn, limit)
         engine.dispose()
@@ -79,7 +87,7 @@ def register(app: typer.Typer) -> None:
             typer.echo("no crawl runs yet")
             return
         typer.echo(
-            f"{'id':>4}  {'started (UTC)':<19}  {'secs':>5}  {'status':<8}  {'pages':>6}  "
+            f"{'id':>4}  {'started (UTC)':<19}  {'secs':>5}  {'status':<10}  {'pages':>6}  "
             f"{'items':>6}  errors"
         )
         for run in rows:
@@ -87,8 +95,20 @@ def register(app: typer.Typer) -> None:
             secs = f"{(finished - started).total_seconds():.0f}" if finished else "-"
             errors = ", ".join(f"{k} {v}" for k, v in sorted(run["errors"].items())) or "-"
             typer.echo(
-                f"{run['id']:>4}  {started:%Y-%m-%d %H:%M:%S}  {secs:>5}  {run['status']:<8}  "
+                f"{run['id']:>4}  {started:%Y-%m-%d %H:%M:%S}  {secs:>5}  {run['status']:<10}  "
                 f"{run['pages']:>6}  {run['items']:>6}  {errors}"
             )
+            for ch in run["channels"]:
+                lost = ", ".join(
+                    f"{name.replace('_', '-')} {ch[name]}"
+                    for name in ("blocked", "rate_limited", "failed", "not_found")
+                    if ch[name]
+                )
+                detail = f"  {ch['detail']}" if ch["detail"] else ""
+                typer.echo(
+                    f"        {ch['platform']}/{ch['channel']:<14} {ch['status']:<10} "
+                    f"pages {ch['pages']}, threads {ch['threads']}, replies {ch['replies']}, "
+                    f"deleted {ch['deleted']}{', ' + lost if lost else ''}{detail}"
+                )
 
     app.add_typer(crawl, name="crawl")

@@ -2,28 +2,47 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import typer
 
 from buzz.commands.common import datetime_option
-from buzz.config import load_config
-from buzz.summary import print_summary
+from buzz.config import Config, load_config, redact_url
+from buzz.summary import print_crawl, print_summary
+from crawlers.home import DB_FILE
+
+
+def demo_config(base: Config) -> Config:
+    """The demo's own data folder unless BUZZ_HOME/BUZZ_DATABASE_URL say otherwise.
+
+    The replica's pages look like PTT's; they must not end up in a real database by accident.
+    """
+    if os.environ.get("BUZZ_HOME") or os.environ.get("BUZZ_DATABASE_URL"):
+        return base
+    home = base.home / "demo"
+    reports = base.reports_dir
+    if not os.environ.get("BUZZ_REPORTS_DIR"):
+        reports = home / "reports"
+    return replace(base, home=home, database_url=f"sqlite:///{home / DB_FILE}", reports_dir=reports)
 
 
 def register(app: typer.Typer) -> None:
     """Add `demo`."""
 
-    @app.command("demo", epilog="Example: buzz demo --weeks 4")
+    @app.command("demo", epilog="Example: BUZZ_HOME=var buzz demo --weeks 4")
     def demo(
         seed: int = typer.Option(7, help="Seed of the replica's generated world."),
         now: str = typer.Option(None, help="The replica's clock (default: its own, 2019-02-11)."),
         weeks: int = typer.Option(4, min=1, max=8, help="Weeks to crawl and rank, newest last."),
     ) -> None:
-        """Start the replica, crawl it, rank the last complete weeks, write the report, stop."""
+        """Start the replica, crawl it, rank the last complete weeks, write the report, stop.
+
+        Data goes to $BUZZ_HOME (or, when unset, a `demo` folder of its own in the user data
+        folder, so the replica never mixes with real data).
+        """
         from buzz import demo_steps
         from buzz.jobs import CrawlRequest, rank_week, report_week, run_crawl
         from ranking.windows import last_complete_week, weeks_back
@@ -31,32 +50,33 @@ def register(app: typer.Typer) -> None:
         from replica.server import serve_in_thread
 
         started = time.monotonic()
-        base = load_config()
+        base = demo_config(load_config())
+        typer.echo(f"data: {base.home} (database {redact_url(base.database_url)})")
         with serve_in_thread(now=datetime_option("--now", now), seed=seed) as site:
             typer.echo(f"replica: {site.url} (clock {site.now.isoformat()})")
             config = replace(base, ptt_base_url=site.url)
             last = last_complete_week(site.now)
             windows = weeks_back(last, weeks)
+            boards = sorted(site.server.site.world.boards)
             request = CrawlRequest(
-                boards=sorted(site.server.site.world.boards),
+                boards=boards,
                 since=windows[0].start,
                 now=site.now,
                 local=True,
                 progress_interval=3.0,
             )
-            stats = run_crawl(config, request)
-            typer.echo(
-                f"crawled {stats.get('response_received_count', 0)} pages, "
-                f"{stats.get('item_scraped_count', 0)} threads"
-            )
-            members_csv = write_members(Path("var") / "members.csv", seed=seed)
+            print_crawl(run_crawl(config, request))
+            members_csv = write_members(config.home / "members.csv", seed=seed)
+        channels = [("ptt", b) for b in boards]
         for window in windows:
-            boards = rank_week(config, window)
+            ranked = rank_week(config, window, channels=channels)
         demo_steps.after_ranking(config, windows, members_csv)
-        paths = report_week(config, windows[-1])
+        paths, _ = report_week(config, windows[-1])
         typer.echo("")
-        print_summary(boards)
+        print_summary(ranked)
         typer.echo(f"\nreport: {paths.html.resolve()}")
         typer.echo(f"        {paths.csv.resolve()}")
         typer.echo(f"        {paths.markdown.resolve()}")
+        if not os.environ.get("BUZZ_HOME"):
+            typer.echo(f"to use this data: export BUZZ_HOME={base.home}")
         typer.echo(f"demo done in {timedelta(seconds=round(time.monotonic() - started))}")

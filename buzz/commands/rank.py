@@ -8,7 +8,23 @@ import typer
 
 from buzz.commands.common import datetime_option, week_option
 from buzz.config import load_config
+from buzz.errors import fail
 from buzz.summary import print_summary
+
+PROVISIONAL_HELP = "Allow a week not over yet; every output is marked 暫定 with its cut-off."
+
+
+def out_folder(out: Path | None) -> Path | None:
+    """Check --out: a folder that exists or can be created, never a file."""
+    if out is None:
+        return None
+    if out.exists() and not out.is_dir():
+        fail(f"--out: {out} is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"--out: cannot create {out}: {exc.strerror or exc}")
+    return out
 
 
 def register(app: typer.Typer) -> None:
@@ -21,27 +37,45 @@ def register(app: typer.Typer) -> None:
         now: str = typer.Option(
             None, help="Treat this as the current time (for the default week)."
         ),
+        provisional: bool = typer.Option(False, "--provisional", help=PROVISIONAL_HELP),
     ) -> None:
-        """Count the week's new replies per thread and store its leaderboards."""
+        """Count the week's new replies per thread and store its leaderboards and coverage.
+
+        A week no crawl covers is refused (exit 1); channels crawled incompletely are marked.
+        """
         from buzz.jobs import rank_week
 
-        window = week_option(week, datetime_option("--now", now))
-        boards = rank_week(load_config(), window, top=top)
+        window = week_option(week, datetime_option("--now", now), provisional=provisional)
+        boards = rank_week(load_config(), window, top=top, provisional=provisional)
         print_summary(boards)
 
-    @app.command("report", epilog="Example: buzz report --week 2019-02-04")
+    @app.command("report", epilog="Example: buzz report --week 2019-02-04 --out reports/w06")
     def report(
         week: str = typer.Option(None, help="Week start, a Monday (default: last complete week)."),
-        out: Path = typer.Option(None, help="Folder for the files (default reports/<week>/)."),
+        out: Path = typer.Option(
+            None, help="Folder for the files (default <BUZZ_HOME>/reports/<week>/)."
+        ),
         now: str = typer.Option(
             None, help="Treat this as the current time (for the default week)."
         ),
+        provisional: bool = typer.Option(False, "--provisional", help=PROVISIONAL_HELP),
     ) -> None:
-        """Write leaderboard.html, leaderboard.csv and leaderboard.md for a week."""
+        """Write leaderboard.html, leaderboard.csv and leaderboard.md for a week.
+
+        Uses the published boards (ranking the week first if it never was); a board built on
+        an incomplete crawl is marked so in every file.
+        """
         from buzz.jobs import report_week
 
-        window = week_option(week, datetime_option("--now", now))
-        paths = report_week(load_config(), window, out)
+        window = week_option(week, datetime_option("--now", now), provisional=provisional)
+        folder = out_folder(out)
+        paths, boards = report_week(load_config(), window, folder, provisional=provisional)
+        if boards.incomplete:
+            typer.echo(
+                "note: incomplete channels: "
+                + ", ".join(f"{c.platform}/{c.channel}" for c in boards.incomplete),
+                err=True,
+            )
         typer.echo(f"report: {paths.html}")
         typer.echo(f"        {paths.csv}")
         typer.echo(f"        {paths.markdown}")

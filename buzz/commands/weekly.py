@@ -6,7 +6,6 @@ import typer
 
 from buzz.commands.common import boards_option, datetime_option, week_option
 from buzz.config import load_config
-from buzz.errors import fail
 from buzz.job_claims import claim_week, recorded_week
 from buzz.summary import print_summary
 
@@ -24,36 +23,57 @@ def register(app: typer.Typer) -> None:
         top: int = typer.Option(10, min=1, max=100, help="Entries per leaderboard."),
         quiet: bool = typer.Option(False, "--quiet", help="No progress lines."),
         force: bool = typer.Option(False, "--force", help="Redo a week already published."),
+        provisional: bool = typer.Option(
+            False, "--provisional", help="Allow a week not over yet; outputs are marked 暫定."
+        ),
+        allow_incomplete: bool = typer.Option(
+            False,
+            "--allow-incomplete",
+            help="Exit 0 even when channels are incomplete (the report stays marked).",
+        ),
         job_run: int = typer.Option(None, "--job-run", hidden=True, help="The scheduler's claim."),
     ) -> None:
-        """The weekly job: crawl the week (plus lookback), rank it, write its report."""
-        from buzz.jobs import DEFAULT_PTT_BOARDS, CrawlRequest, rank_week, report_week, run_crawl
+        """The weekly job: crawl the week (plus lookback), rank it, write its report.
+
+        Exits 1 when any channel could not be crawled completely (the report is still written,
+        marked incomplete, with the reason per channel), 3 when the week is already done or
+        being done by another run.
+        """
+        from buzz.jobs import (
+            DEFAULT_PTT_BOARDS,
+            CrawlRequest,
+            exit_for_incomplete,
+            rank_week,
+            report_week,
+            run_crawl,
+        )
+        from buzz.summary import print_crawl
 
         config = load_config()
         now_dt = datetime_option("--now", now)
-        window = week_option(week, now_dt)
+        window = week_option(week, now_dt, provisional=provisional)
+        chosen = boards_option(boards, DEFAULT_PTT_BOARDS)
         request = CrawlRequest(
-            boards=boards_option(boards, DEFAULT_PTT_BOARDS),
+            boards=chosen,
             since=window.start,
             now=now_dt,
             progress_interval=0.0 if quiet else 5.0,
         )
         trigger = "manual" if job_run is None else "schedule"
         run_id = claim_week(config, window, trigger, force=force, job_run_id=job_run)
-        with recorded_week(config, run_id):
-            stats = run_crawl(config, request)
-            if stats.get("finish_reason") != "finished":
-                reason = stats.get("finish_reason", "unknown")
-                fail(f"crawl did not finish ({reason}): nothing ranked")
-            gave_up = sum(
-                int(str(stats.get(k, 0))) for k in ("retry/max_reached", "buzz/errors/parse")
+        with recorded_week(config, run_id) as outcome:
+            crawled = run_crawl(config, request)
+            print_crawl(crawled, details=False)
+            boards_ = rank_week(
+                config,
+                window,
+                top=top,
+                provisional=provisional,
+                channels=[("ptt", b) for b in chosen],
             )
-            if gave_up:
-                typer.echo(
-                    f"warning: {gave_up} pages could not be fetched or parsed; "
-                    "see `buzz crawl runs`",
-                    err=True,
-                )
-            print_summary(rank_week(config, window, top=top))
-            paths = report_week(config, window)
+            print_summary(boards_)
+            paths, _ = report_week(config, window, provisional=provisional)
             typer.echo(f"report: {paths.html}")
+            if boards_.incomplete:
+                outcome.status = "incomplete"
+            exit_for_incomplete(boards_, allow_incomplete)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
@@ -11,13 +12,19 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.http import FormRequest, Response, TextResponse
+from twisted.python.failure import Failure
 
-from crawlers.items import PttArticleItem
+from crawlers.completeness import CrawlTally
+from crawlers.failures import classify_failure
+from crawlers.items import PttArticleItem, PttIndexItem
 from crawlers.pages.ptt import TAIPEI, PttParseError, article_id_epoch, parse_article, parse_index
 
 logger = logging.getLogger(__name__)
 
 OVER18_COOKIE: dict[str | bytes, str | bytes | bool | float | int] = {"over18": "1"}
+CHANNEL = "buzz_channel"
+_PAGE_NO = re.compile(r"/index(\d+)\.html$")
+_STATE_KEY = "buzz_tally"
 
 
 def parse_since(text: str) -> datetime:
@@ -31,10 +38,24 @@ def parse_since(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=TAIPEI)
 
 
+def page_number(url: str | None) -> int | None:
+    """The N of `/bbs/<board>/index<N>.html`, None for other URLs."""
+    if not url:
+        return None
+    found = _PAGE_NO.search(urlsplit(url).path)
+    return int(found[1]) if found else None
+
+
+def challenge_reason(message: str) -> bool:
+    """Whether a parse refusal means the site answered with a challenge or gate, not a page."""
+    return "challenge" in message or "over-18" in message
+
+
 class PttSpider(Spider):
     """Crawl PTT boards: `scrapy crawl ptt -a boards=Gossiping,Stock -a since=2019-02-04`."""
 
     name = "ptt"
+    platform = "ptt"
 
     def __init__(
         self,
@@ -56,6 +77,7 @@ class PttSpider(Spider):
         if self.now is not None and self.now.tzinfo is None:
             self.now = self.now.replace(tzinfo=TAIPEI)
         self.cutoff = self.since
+        self.tally = CrawlTally(self.platform, self.boards)
 
     @property
     def run_args(self) -> dict[str, str]:
@@ -81,16 +103,48 @@ class PttSpider(Spider):
         if lookback is None:
             lookback = self.crawler.settings.getint("BUZZ_LOOKBACK_DAYS", 14)
         self.cutoff = self.since - timedelta(days=int(lookback))
+        saved = getattr(self, "state", {}).get(_STATE_KEY)
+        if saved:
+            self.tally.restore(saved)
         logger.info(
             "ptt: boards=%s cutoff=%s base=%s", ",".join(self.boards), self.cutoff, self.base_url
         )
         for board in self.boards:
-            yield Request(
-                f"{self.base_url}/bbs/{board}/index.html",
-                callback=self.parse_index_page,
-                cookies=OVER18_COOKIE,
-                cb_kwargs={"board": board},
+            yield self.request(
+                f"{self.base_url}/bbs/{board}/index.html", self.parse_index_page, board, root=True
             )
+
+    def request(
+        self, url: str, callback: Any, board: str, root: bool = False, **kw: Any
+    ) -> Request:
+        """A request attributed to a board, so every outcome lands in that board's tally."""
+        meta = {CHANNEL: board, "buzz_root": root, **kw.pop("meta", {})}
+        return Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            cookies=OVER18_COOKIE,
+            cb_kwargs={"board": board, **kw.pop("cb_kwargs", {})},
+            meta=meta,
+            **kw,
+        )
+
+    def closed(self, reason: str) -> None:
+        """Keep the tally in the spider state, so a crawl resumed from JOBDIR continues it."""
+        state = getattr(self, "state", None)
+        if isinstance(state, dict):
+            state[_STATE_KEY] = self.tally.to_state()
+
+    def on_error(self, failure: Failure) -> None:
+        """Count a page that could not be had in its board's tally (one log line, no traceback)."""
+        request = failure.request  # type: ignore[attr-defined]
+        board = str(request.meta.get(CHANNEL, "?"))
+        loss, kind = classify_failure(failure)
+        self.tally[board].lose(loss, kind, request.url)
+        if request.meta.get("buzz_root"):
+            self.tally[board].root_loss = loss
+        self.count(f"lost/{loss}")
+        logger.debug("ptt: %s: %s (%s)", request.url, loss, kind)
 
     def crawled_at(self, response: Response) -> datetime:
         """When the page was seen: the -a now override, else the server's Date header."""
@@ -107,14 +161,16 @@ class PttSpider(Spider):
     def over18_gate(self, response: Response) -> Iterator[Request]:
         """Answer PTT's age gate the way a person would, then continue where we were going."""
         self.count("over18_gate")
-        if not isinstance(response, TextResponse):
+        if not isinstance(response, TextResponse) or response.request is None:
             return
         yield FormRequest.from_response(
             response,
             formdata={"yes": "yes"},
             clickdata={"name": "yes"},
-            callback=response.request.callback if response.request else None,
-            cb_kwargs=response.request.cb_kwargs if response.request else {},
+            callback=response.request.callback,
+            errback=self.on_error,
+            cb_kwargs=response.request.cb_kwargs,
+            meta={CHANNEL: response.meta.get(CHANNEL), "buzz_root": response.meta.get("buzz_root")},
             dont_filter=True,
         )
 
@@ -122,6 +178,16 @@ class PttSpider(Spider):
         """Bump a buzz/ stats counter."""
         if self.crawler is not None and self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"buzz/{key}")
+
+    def refused(self, response: Response, board: str, exc: PttParseError) -> None:
+        """A page that is not what was asked for: a challenge is blocked, anything else failed."""
+        message = str(exc)
+        loss = "blocked" if challenge_reason(message) else "failed"
+        self.tally[board].lose(loss, "challenge" if loss == "blocked" else "parse", response.url)
+        if response.meta.get("buzz_root"):
+            self.tally[board].root_loss = loss
+        self.count("errors/parse")
+        logger.debug("ptt: %s: %s", response.url, message)
 
     def parse_index_page(self, response: Response, board: str) -> Iterator[Any]:
         """Queue the articles on one index page and decide whether to go one page older."""
@@ -131,9 +197,19 @@ class PttSpider(Spider):
         try:
             page = parse_index(response.body, url=response.url)
         except PttParseError as exc:
-            self.count("errors/parse")
-            logger.error("ptt: %s: %s", response.url, exc)
+            self.refused(response, board, exc)
             return
+        tally = self.tally[board]
+        tally.pages += 1
+        if response.meta.get("buzz_root"):
+            tally.root_fetched = True
+        number = page_number(response.url)
+        if number is None:
+            previous = page_number(page.prev_url)
+            number = previous + 1 if previous is not None else 1
+        yield PttIndexItem(
+            board=board, page=number, rows=page.rows, crawled_at=self.crawled_at(response)
+        )
         oldest: int | None = None
         for row in page.rows:
             if row.deleted or not row.article_id or not row.url:
@@ -144,20 +220,17 @@ class PttSpider(Spider):
                 oldest = epoch if oldest is None else min(oldest, epoch)
             in_range = epoch is not None and epoch >= self.cutoff.timestamp()
             if row.pinned or in_range:
-                yield response.follow(
-                    row.url,
-                    callback=self.parse_article_page,
-                    cookies=OVER18_COOKIE,
-                    cb_kwargs={"board": board, "pinned": row.pinned},
+                yield self.request(
+                    response.urljoin(row.url),
+                    self.parse_article_page,
+                    board,
+                    cb_kwargs={"pinned": row.pinned},
                     meta={"handle_httpstatus_list": [404]},
                 )
         if page.prev_url and (oldest is None or oldest >= self.cutoff.timestamp()):
-            yield response.follow(
-                page.prev_url,
-                callback=self.parse_index_page,
-                cookies=OVER18_COOKIE,
-                cb_kwargs={"board": board},
-            )
+            yield self.request(response.urljoin(page.prev_url), self.parse_index_page, board)
+        else:
+            tally.walk_done = True
 
     def parse_article_page(
         self, response: Response, board: str, pinned: bool
@@ -171,9 +244,11 @@ class PttSpider(Spider):
                 response.body, url=response.url, crawled_at=self.crawled_at(response)
             )
         except PttParseError as exc:
-            self.count("errors/parse")
-            logger.error("ptt: %s: %s", response.url, exc)
+            self.refused(response, board, exc)
             return
+        self.tally[board].pages += 1
         if article.status != "ok":
             self.count("deleted_articles")
-        yield PttArticleItem(article=article, pinned=pinned, crawled_at=self.crawled_at(response))
+        yield PttArticleItem(
+            article=article, board=board, pinned=pinned, crawled_at=self.crawled_at(response)
+        )
