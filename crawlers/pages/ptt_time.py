@@ -5,8 +5,8 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -22,8 +22,7 @@ POST_TIME_RE = re.compile(
 _PUSH_TIME_RE = re.compile(r"^(\d{1,2})/(\d{1,2})(?:\s+(\d{1,2}):(\d{2}))?$")
 
 
-@dataclass(frozen=True, slots=True)
-class PushStamp:
+class PushStamp(NamedTuple):
     """A push time as shown: month, day and (when shown) hour and minute, no year."""
 
     month: int
@@ -95,36 +94,31 @@ def infer_push_times(
     previous = (base.month, base.day) if post is not None else None
     times: list[datetime | None] = []
     for stamp in stamps:
-        when = None if stamp is None else _place(stamp, year, previous, limit)
-        if stamp is None or when is None:
+        if stamp is None:
             times.append(None)
             continue
-        year, previous = when.year, (stamp.month, stamp.day)
+        day = (stamp.month, stamp.day)
+        when = _at(year + 1 if previous is not None and day < previous else year, stamp)
+        if when is not None and limit is not None and when > limit:
+            when = _step_back(when.year, stamp, limit)
+        if when is None:  # impossible in the walk's year: the walk stays as it was
+            times.append(None)
+            continue
+        year, previous = when.year, day
         if stamp.date_only and post is not None and when.date() == post.date():
             when = max(when, post)
         times.append(when)
     return times
 
 
-def _place(
-    stamp: PushStamp,
-    year: int,
-    previous: tuple[int, int] | None,
-    limit: datetime | None,
-) -> datetime | None:
-    """The stamp's time in the walk's year (rolled over, capped at `limit`), or None."""
-    if previous is not None and (stamp.month, stamp.day) < previous:
-        year += 1
-    when = _at(year, stamp)
-    if when is None or limit is None:
-        return when
-    # Step back until not after the crawl; a 02/29 skips the years that lack it.
-    while when is None or when > limit:
+def _step_back(year: int, stamp: PushStamp, limit: datetime) -> datetime | None:
+    """The stamp in the latest year before `year` that has its day and is not after `limit`."""
+    while year > 1:
         year -= 1
-        if year < 1:
-            return None
         when = _at(year, stamp)
-    return when
+        if when is not None and when <= limit:
+            return when
+    return None
 
 
 def _at(year: int, stamp: PushStamp) -> datetime | None:
