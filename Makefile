@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The demo keeps its database in the checkout (var/) and its report in reports/.
+DEMO_ENV := BUZZ_HOME=$(CURDIR)/var BUZZ_REPORTS_DIR=$(CURDIR)/reports
 
 .PHONY: install demo test lint format bench clean
 
@@ -15,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/buzz demo
+	$(DEMO_ENV) $(BIN)/buzz demo
 
 test: $(STAMP)
 	$(BIN)/pytest
