@@ -12,15 +12,13 @@ import typer
 from sqlalchemy.engine import Engine
 
 from buzz.config import Config
-from buzz.errors import fail
+from buzz.errors import EXIT_REFUSED, fail
 from buzz.liveness import HEARTBEAT_EVERY, holder_alive, me
 from ranking.windows import TAIPEI, Window
 from storage import job_runs
 from storage.db import write_transaction
 
 JOB = "weekly"
-REFUSED = 3
-"""Exit code of a run refused because the week is done or another run holds it."""
 
 
 def when(t: datetime | None) -> str:
@@ -33,11 +31,11 @@ def refusal_message(claim: job_runs.Claim) -> str:
     a = claim.attempt
     if claim.refused == "done":
         return (
-            f"week {a.period} was already published by run {a.id} "
+            f"week {a.period} was already published by weekly job run {a.id} "
             f"({a.trigger}, attempt {a.attempt}, {when(a.finished_at)})"
         )
     return (
-        f"week {a.period} is being run by run {a.id} ({a.trigger}, attempt {a.attempt}, "
+        f"week {a.period} is being run by weekly job run {a.id} ({a.trigger}, attempt {a.attempt}, "
         f"pid {a.pid} on {a.host}, since {when(a.started_at)})"
     )
 
@@ -123,7 +121,7 @@ def _claim(
         claim = try_claim_week(engine, window, trigger, force)
         if not claim.granted:
             hint = "; use --force to redo it" if claim.refused == "done" else ""
-            fail(refusal_message(claim) + hint, code=REFUSED)
+            fail(refusal_message(claim) + hint, code=EXIT_REFUSED)
         return claim.attempt.id
     holder = me()
     with write_transaction(engine) as conn:
@@ -136,7 +134,7 @@ def _claim(
             fail(
                 f"--job-run: run {job_run_id} is {found.status}, not running "
                 f"(since {when(found.finished_at)})",
-                code=REFUSED,
+                code=EXIT_REFUSED,
             )
     return job_run_id
 
@@ -189,12 +187,17 @@ def recorded_week(config: Config, job_run_id: int) -> Iterator[Outcome]:
     except BaseException as exc:
         code = exit_code_of(exc)
         if code == 0:
-            finish_week(config, job_run_id, "ok", 0)
+            finish_week(config, job_run_id, _success(outcome), 0)
         else:
             detail = "" if isinstance(exc, typer.Exit | SystemExit) else _describe(exc)
             finish_week(config, job_run_id, outcome.status, code, detail)
         raise
-    finish_week(config, job_run_id, "ok", 0)
+    finish_week(config, job_run_id, _success(outcome), 0)
+
+
+def _success(outcome: Outcome) -> str:
+    """An attempt that exited 0: `ok`, or `incomplete` when accepted so, to stay redoable."""
+    return "incomplete" if outcome.status == "incomplete" else "ok"
 
 
 def _describe(exc: BaseException) -> str:

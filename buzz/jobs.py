@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -103,9 +104,15 @@ def engine_for(config: Config, write: bool = True) -> Engine:
             f"no database at {path} yet: crawl first (`buzz crawl ptt`) or point "
             "BUZZ_HOME / BUZZ_DATABASE_URL at your data"
         )
+    read_only = path is not None and read_only_folder(path.parent)
+    if read_only and write:
+        raise NoData(
+            f"database {path} is on a read-only file system: reading commands work, "
+            "this one needs to write"
+        )
     if path is not None and write:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url)
+    engine = make_engine(url, read_only=read_only)
     if write:
         upgrade(engine)
         return engine
@@ -119,6 +126,18 @@ def engine_for(config: Config, write: bool = True) -> Engine:
             f"{head_revision()}: run `buzz db upgrade`"
         )
     return engine
+
+
+def read_only_folder(folder: Path) -> bool:
+    """Whether an existing folder is on a read-only file system (or cannot be written)."""
+    if not folder.is_dir():
+        return False
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return True
+    except OSError:
+        return False
+    return not os.access(folder, os.W_OK)
 
 
 def crawl_settings(config: Config, request: CrawlRequest) -> dict[str, object]:

@@ -37,7 +37,7 @@ def print_summary(boards: WeeklyBoards, n: int = 3) -> None:
 
 def print_crawl(outcome: CrawlOutcome, details: bool = True) -> None:
     """One line for the crawl, then (with details) one per channel not complete, on stderr."""
-    run = f"run {outcome.run_id}" if outcome.run_id is not None else "no run recorded"
+    run = f"crawl run {outcome.run_id}" if outcome.run_id is not None else "no run recorded"
     problems = outcome.problems
     more = f"; {len(problems)} channels not complete" if problems and not details else ""
     typer.echo(

@@ -37,12 +37,15 @@ def deleted_threads(
     A deleted row has no link, only its author. It stands between two live rows, so the thread
     it was is one by that author whose id (its post time) lies between theirs and that no live
     row shows. Matches are taken only where they are unambiguous: no more candidates than
-    deleted rows of that author in that gap, and never across a page the crawl did not fetch
-    or below the oldest row seen (the gap could reach into pages not crawled).
+    deleted rows of that author in that gap, and never across a page the crawl did not fetch,
+    below the oldest row seen or above the newest of a run that stops short of the newest
+    page (the gap could reach into pages not crawled).
     """
     live: set[str] = set()
     gaps: Counter[tuple[int, int | None, str]] = Counter()
-    for rows in _runs(pages):
+    runs = _runs(pages)
+    for n, rows in enumerate(runs):
+        newest = n == len(runs) - 1  # the run that ends with the board's newest page
         epochs = [
             None if row.deleted or not row.article_id else article_id_epoch(row.article_id)
             for row in rows
@@ -53,7 +56,7 @@ def deleted_threads(
                 continue
             lower = next((e for e in reversed(epochs[:i]) if e is not None), None)
             upper = next((e for e in epochs[i + 1 :] if e is not None), None)
-            if lower is not None:
+            if lower is not None and (upper is not None or newest):
                 gaps[(lower, upper, row.author.casefold())] += 1
     by_author: dict[str, list[tuple[int, str]]] = {}
     for thread in stored:

@@ -20,18 +20,25 @@ SQLITE_PRAGMAS = (
 )
 
 
-def make_engine(url: str, **kw: Any) -> Engine:
-    """Create an Engine for a database URL, tuned for the backend it names."""
+def make_engine(url: str, *, read_only: bool = False, **kw: Any) -> Engine:
+    """Create an Engine for a database URL, tuned for the backend it names.
+
+    `read_only` opens a SQLite file immutable and read-only, so it can be read where nothing
+    may be written (a read-only file system); other backends ignore it.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        if read_only and parsed.database and parsed.database != ":memory:":
+            uri = f"file:{parsed.database}?mode=ro&immutable=1"
+            parsed = parsed.set(database=uri, query={**parsed.query, "uri": "true"})
         engine = create_engine(parsed, **kw)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, read_only)
         return engine
     kw.setdefault("pool_pre_ping", True)
     return create_engine(parsed, **kw)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, read_only: bool = False) -> None:
     """Apply pragmas on connect and make BEGIN explicit so transactions cover reads and DDL."""
 
     @event.listens_for(engine, "connect")
@@ -40,7 +47,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            for pragma in SQLITE_PRAGMAS:
+            for pragma in SQLITE_PRAGMAS[1:] if read_only else SQLITE_PRAGMAS:
                 cursor.execute(pragma)
             _ensure_exp(dbapi_connection, cursor)
         finally:

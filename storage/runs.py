@@ -192,6 +192,12 @@ def list_runs(conn: Connection, limit: int = 20, source: str | None = None) -> l
     return runs
 
 
+def crawl_sources(conn: Connection) -> list[str]:
+    """Every source that has a crawl run, by name."""
+    stmt = select(crawl_runs.c.source).distinct().order_by(crawl_runs.c.source)
+    return [str(s) for s in conn.execute(stmt).scalars()]
+
+
 def channel_crawls(
     conn: Connection, platform: str | None = None, since: datetime | None = None
 ) -> list[dict[str, Any]]:

@@ -53,7 +53,7 @@ def test_schedule_dry_run_lists_the_next_three_mondays(runner: CliRunner) -> Non
 
 def test_db_upgrade_then_current_report_the_head_revision(runner: CliRunner) -> None:
     """`db upgrade` migrates an empty database; `db current` then names the revision."""
-    assert "empty" in runner.invoke(app, ["db", "current"]).stdout
+    assert "no database yet" in runner.invoke(app, ["db", "current"]).stdout
     up = runner.invoke(app, ["db", "upgrade"])
     assert up.exit_code == 0 and "at revision" in up.stdout
     from storage.migrate import head_revision

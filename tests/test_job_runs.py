@@ -210,7 +210,7 @@ def test_weekly_refuses_a_published_week_in_one_line_and_force_redoes_it(
     assert refused.exit_code == 3, refused.output
     (line,) = [x for x in refused.stderr.splitlines() if x.strip()]
     assert line == (
-        f"buzz: week {WEEK} was already published by run {done} "
+        f"buzz: week {WEEK} was already published by weekly job run {done} "
         "(schedule, attempt 1, 2019-02-11 07:00 Asia/Taipei); use --force to redo it"
     )
     forced = runner.invoke(app, ["weekly", "--week", WEEK, "--quiet", "--force"])

@@ -190,7 +190,7 @@ def test_a_refused_week_is_one_log_line_and_starts_no_child(
     caplog.set_level("INFO", logger="buzz.scheduler")
     run_scheduled_week(load_config({"BUZZ_DATABASE_URL": db_url}), engine, parse_week(WEEK), [])
     assert [r.getMessage() for r in caplog.records] == [
-        f"week {WEEK} was already published by run {c.attempt.id} "
+        f"week {WEEK} was already published by weekly job run {c.attempt.id} "
         "(manual, attempt 1, 2019-02-11 09:00 Asia/Taipei)"
     ]
 
@@ -329,7 +329,7 @@ def test_two_schedulers_on_one_database_run_the_week_once_and_the_other_says_so(
     (other,) = [s for s in pair if s is not winner]
     winner.wait_for("(exit ")
     run = week_attempts(engine)[0].id
-    refusal = [line for line in other.output().splitlines() if f"by run {run} " in line]
+    refusal = [line for line in other.output().splitlines() if f"by weekly job run {run} " in line]
     assert len(refusal) == 1 and f"week {WEEK} " in refusal[0], other.output()
     assert all(s.stop() == 0 for s in pair)
     attempt = assert_ran_once(engine, winner.output())

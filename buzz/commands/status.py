@@ -22,22 +22,16 @@ def _local(t: datetime | None) -> str:
 
 def gather(limit: int) -> dict[str, Any]:
     """What `status` shows, as plain data: scheduler, job runs, latest crawl per source."""
-    from sqlalchemy import select
-
     from buzz.jobs import engine_for
     from storage import job_runs
-    from storage.models import crawl_runs
-    from storage.runs import list_runs
+    from storage.runs import crawl_sources, list_runs
 
-    engine = engine_for(load_config())
+    engine = engine_for(load_config(), write=False)
     try:
         with engine.connect() as conn:
             scheduled = job_runs.scheduled_jobs(conn)
             attempts = job_runs.list_attempts(conn, "weekly", limit=limit)
-            sources = conn.execute(
-                select(crawl_runs.c.source).distinct().order_by(crawl_runs.c.source)
-            ).scalars()
-            crawls = [run for s in list(sources) for run in list_runs(conn, 1, s)]
+            crawls = [run for s in crawl_sources(conn) for run in list_runs(conn, 1, s)]
     finally:
         engine.dispose()
     return {
