@@ -18,6 +18,12 @@ EXIT_REFUSED = 3
 
 _state = {"verbose": False}
 
+DRIVERS = frozenset(
+    ("psycopg2", "pg8000", "asyncpg", "pymysql", "MySQLdb", "mysql", "cx_Oracle", "oracledb")
+    + ("pyodbc", "pymssql", "aiosqlite", "pysqlite2", "sqlcipher3")
+)
+"""Database drivers SQLAlchemy may ask for that Buzz does not ship (psycopg 3 and sqlite3)."""
+
 
 def set_verbose(on: bool) -> None:
     """Switch --verbose on: tracebacks and the database in use are shown."""
@@ -80,19 +86,19 @@ def describe(exc: BaseException, database: str = "") -> tuple[str, int] | None:
         return first, EXIT_BAD_INPUT
     if isinstance(exc, NoData):
         return first, EXIT_FAILED
-    if isinstance(exc, sa.ArgumentError):
-        return (
-            f"BUZZ_DATABASE_URL is not a database URL ({first}); e.g. "
-            "sqlite:////path/to/buzz.sqlite3 or postgresql+psycopg://user@host/dbname",
-            EXIT_BAD_INPUT,
-        )
     if isinstance(exc, sa.NoSuchModuleError):
         return (
             f"BUZZ_DATABASE_URL names a database Buzz has no driver for ({first}); "
             "use sqlite:///... or postgresql+psycopg://...",
             EXIT_BAD_INPUT,
         )
-    if isinstance(exc, ModuleNotFoundError) and exc.name in ("psycopg2", "pymysql", "MySQLdb"):
+    if isinstance(exc, sa.ArgumentError):
+        return (
+            f"BUZZ_DATABASE_URL is not a database URL ({first}); e.g. "
+            "sqlite:////path/to/buzz.sqlite3 or postgresql+psycopg://user@host/dbname",
+            EXIT_BAD_INPUT,
+        )
+    if isinstance(exc, ModuleNotFoundError) and exc.name in DRIVERS:
         return (
             f"the database driver {exc.name} is not installed: use postgresql+psycopg://... "
             "(psycopg 3 comes with Buzz)",
