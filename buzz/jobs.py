@@ -112,7 +112,9 @@ def engine_for(config: Config, write: bool = True) -> Engine:
         )
     if path is not None and write:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url, read_only=read_only)
+    # A writing command's transactions all take SQLite's write lock up front: one that reads
+    # first and writes later would fail with "database is locked" beside a running crawl.
+    engine = make_engine(url, read_only=read_only, writer=write)
     if write:
         upgrade(engine)
         return engine

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 import sys
 import threading
 from collections import Counter
@@ -46,6 +47,25 @@ class ReplicaServer(ThreadingHTTPServer):
         self._by_status: Counter[int] = Counter()
         self._by_route: Counter[str] = Counter()
         self._faults = 0
+        self._open: set[Any] = set()
+
+    def track(self, connection: Any, opened: bool) -> None:
+        """Remember the open client connections, so kill() can drop them."""
+        with self._lock:
+            if opened:
+                self._open.add(connection)
+            else:
+                self._open.discard(connection)
+
+    def drop_connections(self) -> None:
+        """Cut every open client connection, the way a site that goes away does."""
+        with self._lock:
+            conns, self._open = list(self._open), set()
+        for conn in conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Stay quiet when a client hangs up; report anything else."""
@@ -99,6 +119,18 @@ class ReplicaHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
     server: ReplicaServer
+
+    def setup(self) -> None:
+        """Register the connection with the server."""
+        super().setup()
+        self.server.track(self.connection, True)
+
+    def finish(self) -> None:
+        """Forget the connection."""
+        try:
+            super().finish()
+        finally:
+            self.server.track(self.connection, False)
 
     def version_string(self) -> str:
         """Name the server in the Server header."""
@@ -205,11 +237,16 @@ class RunningReplica:
         return self.server.stats()
 
     def stop(self) -> None:
-        """Stop serving and close the socket."""
+        """Stop serving and close the socket (open keep-alive connections finish their work)."""
         if self._thread.is_alive():
             self.server.shutdown()
             self._thread.join(timeout=5)
         self.server.server_close()
+
+    def kill(self) -> None:
+        """Go away at once: stop listening and cut every open connection mid-crawl."""
+        self.stop()
+        self.server.drop_connections()
 
     def __enter__(self) -> RunningReplica:
         return self

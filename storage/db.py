@@ -20,11 +20,13 @@ SQLITE_PRAGMAS = (
 )
 
 
-def make_engine(url: str, *, read_only: bool = False, **kw: Any) -> Engine:
+def make_engine(url: str, *, read_only: bool = False, writer: bool = False, **kw: Any) -> Engine:
     """Create an Engine for a database URL, tuned for the backend it names.
 
     `read_only` opens a SQLite file immutable and read-only, so it can be read where nothing
-    may be written (a read-only file system); other backends ignore it.
+    may be written (a read-only file system). `writer` makes every SQLite transaction of the
+    engine take the write lock when it begins (see write_transaction). Other backends ignore
+    both.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -32,13 +34,13 @@ def make_engine(url: str, *, read_only: bool = False, **kw: Any) -> Engine:
             uri = f"file:{parsed.database}?mode=ro&immutable=1"
             parsed = parsed.set(database=uri, query={**parsed.query, "uri": "true"})
         engine = create_engine(parsed, **kw)
-        _configure_sqlite(engine, read_only)
+        _configure_sqlite(engine, read_only, writer)
         return engine
     kw.setdefault("pool_pre_ping", True)
     return create_engine(parsed, **kw)
 
 
-def _configure_sqlite(engine: Engine, read_only: bool = False) -> None:
+def _configure_sqlite(engine: Engine, read_only: bool = False, writer: bool = False) -> None:
     """Apply pragmas on connect and make BEGIN explicit so transactions cover reads and DDL."""
 
     @event.listens_for(engine, "connect")
@@ -57,8 +59,8 @@ def _configure_sqlite(engine: Engine, read_only: bool = False) -> None:
     def _on_begin(conn: Connection) -> None:
         # A writer takes the write lock up front: a deferred BEGIN that later tries to write
         # fails at once with "database is locked" when another writer got there first.
-        writer = conn.get_execution_options().get(WRITER_OPTION, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+        immediate = writer or conn.get_execution_options().get(WRITER_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 @contextmanager

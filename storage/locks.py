@@ -43,12 +43,14 @@ def acquire_lock(
     """
     ensure_aware(now, "now")
     values = {"lock_key": key, "host": host, "pid": pid, "acquired_at": now, "heartbeat_at": now}
+    # RETURNING says whether the row went in: rowcount is -1 for this INSERT on psycopg.
     inserted = conn.execute(
         dialect_insert(conn, crawl_locks)
         .values(run_id=None, **values)
         .on_conflict_do_nothing(index_elements=["lock_key"])
-    )
-    if inserted.rowcount:
+        .returning(crawl_locks.c.lock_key)
+    ).first()
+    if inserted is not None:
         return True, None
     holder = _holder(conn, key)
     if holder is None:  # released between our insert and our read: try once more
