@@ -19,8 +19,8 @@ EXIT_REFUSED = 3
 _state = {"verbose": False}
 
 DRIVERS = frozenset(
-    ("psycopg2", "pg8000", "asyncpg", "pymysql", "MySQLdb", "mysql", "cx_Oracle", "oracledb")
-    + ("pyodbc", "pymssql", "aiosqlite", "pysqlite2", "sqlcipher3")
+    {"psycopg2", "pg8000", "asyncpg", "pymysql", "MySQLdb", "mysql", "cx_Oracle", "oracledb"}
+    | {"pyodbc", "pymssql", "aiosqlite", "pysqlite2", "sqlcipher3"}
 )
 """Database drivers SQLAlchemy may ask for that Buzz does not ship (psycopg 3 and sqlite3)."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import socket
@@ -62,10 +63,8 @@ class ReplicaServer(ThreadingHTTPServer):
         with self._lock:
             conns, self._open = list(self._open), set()
         for conn in conns:
-            try:
+            with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Stay quiet when a client hangs up; report anything else."""
