@@ -57,8 +57,10 @@ class OneLineLogs(logging.Filter):
             exc = record.exc_info[1]
             if exc is not None:
                 first = (str(exc).splitlines() or [""])[0]
-                record.msg = f"{record.getMessage()}: {type(exc).__name__}: {first}"
-                record.args = None
+                message = record.getMessage()
+                if first not in message:
+                    message = f"{message}: {type(exc).__name__}: {first}"
+                record.msg, record.args = message, None
             record.exc_info = None
             record.exc_text = None
         return True

@@ -211,7 +211,6 @@ def run_crawl(config: Config, request: CrawlRequest, source: str = "ptt") -> Cra
         settings.setmodule("crawlers.settings", priority="project")
         settings.setdict(crawl_settings(config, request), priority="cmdline")
         process = CrawlerProcess(settings)
-        one_line_logs()
         kwargs: dict[str, object] = {
             "boards": ",".join(request.boards),
             "since": request.since.isoformat(),
@@ -222,6 +221,7 @@ def run_crawl(config: Config, request: CrawlRequest, source: str = "ptt") -> Cra
             kwargs["lookback_days"] = request.lookback_days
         crawler = process.create_crawler(source)
         process.crawl(crawler, **kwargs)
+        one_line_logs()  # after crawl(): Scrapy installs its root log handler there
         process.start()
         stats = crawler.stats.get_stats() if crawler.stats else {}
         run_id = stats.get("buzz/run_id")

@@ -16,6 +16,7 @@ ROOT_LOSSES = {
     "not_found": "not found: its first page answered 404 (is the name spelt right?)",
     "blocked": "blocked: its first page was refused (403, challenge page or robots.txt)",
     "rate_limited": "rate-limited: its first page kept answering 429",
+    "failed": "unreachable: its first page could not be fetched",
 }
 
 _WORDS = {

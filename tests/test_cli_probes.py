@@ -206,6 +206,23 @@ def test_a_base_url_that_is_not_http_is_refused(home: dict[str, str], url: str) 
     one_line(buzz(["crawl", "runs"], {**home, "PTT_BASE_URL": url}), 2, "PTT_BASE_URL")
 
 
+def test_a_site_that_is_down_gives_one_line_per_board_and_no_traceback(
+    home: dict[str, str],
+) -> None:
+    args = ["crawl", "ptt", "--boards", "Stock,car", "--since", "2019-02-04", "--now", NOW]
+    proc = buzz(
+        [*args, "--quiet", "--base-url", "http://127.0.0.1:9"],
+        {**home, "BUZZ_CRAWL_PROFILE": "local"},
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    for board in ("Stock", "car"):
+        (found,) = [line for line in lines if line.strip().startswith(f"ptt/{board}:")]
+        assert "failed: unreachable" in found and "connection_refused" in found
+    assert lines[-1] == "buzz: crawl run 1 failed: ptt/Stock; ptt/car"
+    assert len(lines) <= 4  # at most Scrapy's one robots.txt line besides
+
+
 def test_verbose_shows_the_database_and_the_traceback(home: dict[str, str]) -> None:
     proc = buzz(["-v", "crawl", "runs"], {"BUZZ_DATABASE_URL": "garbage"})
     assert proc.returncode == 2 and "Traceback" in proc.stderr
