@@ -9,12 +9,12 @@ import pytest
 import storage_fixtures as h
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.engine import Engine
 
 from storage.db import make_engine
 from storage.migrate import current_revision, downgrade, head_revision, upgrade
-from storage.models import Base, threads
+from storage.models import Base, replies, threads
 from storage.writes import write_thread
 
 db_url = h.db_url
@@ -135,5 +135,32 @@ def test_weekly_count_uses_the_partial_covering_index_on_sqlite(tmp_path: Path) 
             ).fetchall()
         details = " ".join(str(row[-1]) for row in plan)
         assert "COVERING INDEX ix_replies_counted" in details
+    finally:
+        eng.dispose()
+
+
+def test_0004_keys_ptt_threads_by_board_and_keeps_every_row(db_url: str) -> None:
+    """PTT ids are unique only within a board: the migration prefixes the board, rows stay."""
+    downgrade(db_url, "0003")
+    eng = make_engine(db_url)
+    seen = h.utc(2024, 7, 9)
+    try:
+        with eng.begin() as conn:
+            write_thread(conn, h.thread("M.1.A.1", channel="Stock"), [h.reply(1)], seen)
+            write_thread(conn, h.thread("M.2.A.2", channel="car"), [], seen)
+        upgrade(eng)
+        with eng.begin() as conn:
+            keys = sorted(conn.execute(select(threads.c.thread_key)).scalars())
+            assert keys == ["Stock/M.1.A.1", "car/M.2.A.2"]
+            # now the same article id on another board is another thread
+            write_thread(conn, h.thread("car/M.1.A.1", channel="car"), [h.reply(2)], seen)
+            assert conn.execute(select(func.count()).select_from(threads)).scalar() == 3
+            assert conn.execute(select(func.count()).select_from(replies)).scalar() == 2
+            conn.execute(threads.delete().where(threads.c.thread_key == "car/M.1.A.1"))
+        downgrade(eng, "0003")
+        with eng.connect() as conn:
+            keys = sorted(conn.execute(select(threads.c.thread_key)).scalars())
+        assert keys == ["M.1.A.1", "M.2.A.2"]
+        upgrade(eng)
     finally:
         eng.dispose()
