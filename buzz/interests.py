@@ -63,14 +63,11 @@ MAX_GAP_WEEKS = 8
 LEVEL_CHOICES = {"top": ("top",), "fine": ("fine",), "all": ("top", "fine")}
 
 
-DEFAULT_IDF = Path("var") / "idf.json"
-
-
 def stored_texts(config: Config) -> Iterator[str]:
     """Title and body of every stored thread, streamed from the database."""
     from storage.queries import iter_thread_texts
 
-    engine = engine_for(config)
+    engine = engine_for(config, write=False)
     try:
         with engine.connect() as conn:
             for _thread_id, _channel, title, body in iter_thread_texts(conn):
@@ -79,13 +76,13 @@ def stored_texts(config: Config) -> Iterator[str]:
         engine.dispose()
 
 
-def build_corpus_idf(config: Config, output: Path = DEFAULT_IDF, min_df: int = 1) -> int:
+def build_corpus_idf(config: Config, output: Path | None = None, min_df: int = 1) -> int:
     """Build the IDF table over our own crawl and save it; returns the documents counted."""
     from nlp.idf import build_idf
 
     table = build_idf(stored_texts(config), min_df=min_df)
     if table.documents:
-        table.save(output)
+        table.save(output or config.idf_path)
     return table.documents
 
 

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from nlp.idf import IdfTable
     from nlp.tagger import Tagger
 
-DEFAULT_IDF = Path("var") / "idf.json"
 CSV_ENCODINGS = ("utf-8-sig", "cp950")
 CONVERT_HINT = "convert it to UTF-8 first, e.g. `iconv -f big5 -t utf-8`"
 MAX_TOP = 26
@@ -381,14 +380,19 @@ def build_idf_command(
     min_df: Annotated[
         int, typer.Option("--min-df", help="Drop tokens found in fewer texts (1 or more).")
     ] = 1,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write.")] = DEFAULT_IDF,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Where to write (default <data folder>/idf.json)."),
+    ] = None,
 ) -> None:
     """Build the IDF table the tagger weights keywords with, from the crawl or a CSV.
 
-    Example: buzz nlp build-idf --from-csv posts.csv --text-columns 標題,內容 -o var/idf.json
+    Example: buzz nlp build-idf --from-csv posts.csv --text-columns 標題,內容 -o idf.json
     """
+    from buzz.config import load_config
     from nlp.idf import build_idf
 
+    output = output or load_config().idf_path
     if min_df < 1:
         fail(f"--min-df: {min_df} is not 1 or more")
     _check_output("--output", output, create_parents=True)
@@ -401,8 +405,9 @@ def build_idf_command(
     else:
         from dataclasses import replace
 
-        from buzz.config import load_config, redact_url
+        from buzz.config import redact_url
         from buzz.interests import stored_texts
+        from buzz.jobs import NoData
 
         config = load_config()
         url = database_url or config.database_url
@@ -410,6 +415,8 @@ def build_idf_command(
             texts = iter(list(stored_texts(replace(config, database_url=url))))
         except ImportError as exc:
             fail(f"storage is not available ({exc})")
+        except NoData as exc:
+            fail(str(exc), 1)
         except Exception as exc:  # a database error is bad input for this command
             fail(f"cannot read threads from {redact_url(url)}: {_one_line(exc)}")
         empty = f"no threads stored in {redact_url(url)} to build the IDF table from: crawl first"

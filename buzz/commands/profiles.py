@@ -33,10 +33,12 @@ def _in_range(option: str, value: int, low: int, high: int) -> None:
 
 
 def _load_tagger(idf: Path | None) -> tuple[Tagger, Path | None]:
-    """The tagger for --idf (default var/idf.json when it exists), failing on a bad table."""
-    from buzz.interests import DEFAULT_IDF, tagger_with_idf
+    """The tagger for --idf (default <data folder>/idf.json when it exists); bad tables fail."""
+    from buzz.config import load_config
+    from buzz.interests import tagger_with_idf
 
-    path = idf or (DEFAULT_IDF if DEFAULT_IDF.is_file() else None)
+    default = load_config().idf_path
+    path = idf or (default if default.is_file() else None)
     if path is not None and path.is_dir():
         fail(f"--idf: {path} is a directory, not an IDF table")
     if path is not None and not path.exists():
@@ -76,7 +78,7 @@ def register(app: typer.Typer) -> None:
         ),
         idf: Path = typer.Option(
             None,
-            help="IDF table from `buzz nlp build-idf` (default var/idf.json when it exists).",
+            help="IDF table from `buzz nlp build-idf` (default <data folder>/idf.json if present).",
         ),
     ) -> None:
         """Tag new and edited threads, then compute the weeks' profiles oldest first."""
