@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from ranking_rows import WEEK, row
 
 from ranking.cells import safe_cell, safe_url
 from ranking.leaderboard import build_leaderboards
-from ranking.models import Exclusion, WeeklyBoards
+from ranking.models import ChannelCoverage, Exclusion, WeeklyBoards
 from ranking.report import (
     CSV_COLUMNS,
     render_csv,
@@ -245,3 +246,62 @@ def test_write_report_writes_three_files(tmp_path: Path) -> None:
         "leaderboard.html",
         "leaderboard.md",
     ]
+
+
+# --- completeness marks -------------------------------------------------------------------------
+
+
+def with_coverage(boards: WeeklyBoards, *coverage: ChannelCoverage, **kw: Any) -> WeeklyBoards:
+    return replace(boards, coverage=coverage, **kw)
+
+
+def incomplete_sample() -> WeeklyBoards:
+    return with_coverage(
+        sample(),
+        ChannelCoverage("ptt", "Gossiping", "incomplete", "3 failed <b>", 1, GENERATED),
+        ChannelCoverage("ptt", "Lifeismoney", "complete", "", 1, GENERATED),
+        ChannelCoverage("ptt", "NBA", "not_crawled", "no crawl covers this week"),
+    )
+
+
+def test_every_format_marks_a_board_built_on_an_incomplete_channel() -> None:
+    boards = incomplete_sample()
+    html = render_html(boards, GENERATED)
+    assert "本週資料不完整" in html and '<span class="badge warn">資料不完整</span>' in html
+    assert "3 failed &lt;b&gt;" in html and "3 failed <b>" not in html
+    assert "各頻道資料完整性" in html and "未抓取" in html
+    md = render_markdown(boards)
+    assert "**⚠ 資料不完整**" in md and "PTT 聲量探索排行榜（資料不完整）" in md
+    assert "| PTT \\> NBA | 未抓取 |" in md
+    frame = pd.read_csv(io.BytesIO(render_csv(boards)), encoding="utf-8-sig")
+    assert list(frame.columns) == list(CSV_COLUMNS)
+    ptt = frame[frame["scope"] == "platform:ptt"]
+    assert set(ptt["資料狀態"]) == {"not_crawled"}  # the worst of its channels
+    coverage = frame[frame["scope"].str.startswith("coverage:")]
+    assert dict(zip(coverage["scope"], coverage["資料狀態"], strict=True)) == {
+        "coverage:ptt/Gossiping": "incomplete",
+        "coverage:ptt/Lifeismoney": "complete",
+        "coverage:ptt/NBA": "not_crawled",
+    }
+    complete = frame[frame["scope"] == "channel:ptt/Lifeismoney"]
+    assert set(complete["資料狀態"]) == {"complete"}
+
+
+def test_a_complete_week_has_no_warning() -> None:
+    boards = with_coverage(sample(), ChannelCoverage("ptt", "Gossiping", "complete", "", 1))
+    assert "本週資料不完整" not in render_html(boards, GENERATED)
+    assert "資料不完整" not in render_markdown(boards)
+
+
+def test_a_provisional_week_says_so_with_its_cutoff_everywhere() -> None:
+    cutoff = datetime(2019, 2, 13, 4, 0, tzinfo=UTC)
+    boards = with_coverage(
+        sample(),
+        ChannelCoverage("ptt", "Gossiping", "provisional", "資料截至 2019-02-13 12:00", 1, cutoff),
+        provisional=True,
+        cutoff=cutoff,
+    )
+    mark = "（暫定，資料截至 2019-02-13 12:00）"
+    assert mark in render_html(boards, GENERATED) and mark in render_markdown(boards)
+    assert mark in render_csv(boards).decode("utf-8-sig")
+    assert "本週資料不完整" not in render_html(boards, GENERATED)
