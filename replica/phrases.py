@@ -23,6 +23,7 @@ class BoardSpec:
     giveaway_per_week: float
     pinned: tuple[str, ...]
     ip_in_push: bool = False
+    index_layout: str = "2019"  # "2016", "2018", "2019" or "2020": which era's index page
 
 
 SLOTS: dict[str, tuple[str, ...]] = {
@@ -201,6 +202,21 @@ LIVE_LINKS: tuple[str, ...] = (
     "https://www.twitch.tv/",
 )
 
+DELETE_REASONS: tuple[str, ...] = ("無八卦", "違反板規", "廣告", "重複張貼", "分類錯誤")
+
+EMAIL_PUSHES: tuple[str, ...] = (
+    "有需要可以寄到 {email}",
+    "{email} 求資料 謝謝",
+    "合作請洽 {email}",
+    "我的信箱 {email} 麻煩了",
+)
+
+EMAIL_BODY_LINES: tuple[str, ...] = (
+    "有問題歡迎來信 {email} 討論",
+    "聯絡信箱：{email}",
+    "資料整理好了，需要的寄信到 {email}",
+)
+
 NEWS_SOURCES: tuple[str, ...] = (
     "https://udn.com/news/story/7238/",
     "https://www.cna.com.tw/news/afe/",
@@ -331,6 +347,7 @@ BOARD_SPECS: tuple[BoardSpec, ...] = (
     ),
     BoardSpec(
         name="car",
+        index_layout="2016",
         over18=False,
         weekly=16,
         push_scale=0.9,
@@ -376,6 +393,7 @@ BOARD_SPECS: tuple[BoardSpec, ...] = (
     ),
     BoardSpec(
         name="NBA",
+        index_layout="2016",
         over18=False,
         weekly=19,
         push_scale=1.4,
@@ -428,6 +446,7 @@ BOARD_SPECS: tuple[BoardSpec, ...] = (
     ),
     BoardSpec(
         name="MakeUp",
+        index_layout="2020",
         over18=False,
         weekly=15,
         push_scale=0.9,
@@ -475,6 +494,7 @@ BOARD_SPECS: tuple[BoardSpec, ...] = (
     ),
     BoardSpec(
         name="BabyMother",
+        index_layout="2020",
         over18=False,
         weekly=15,
         push_scale=0.8,
@@ -518,6 +538,7 @@ BOARD_SPECS: tuple[BoardSpec, ...] = (
     ),
     BoardSpec(
         name="movie",
+        index_layout="2018",
         over18=False,
         weekly=16,
         push_scale=1.0,
@@ -610,6 +631,7 @@ BOARD_SPECS: tuple[BoardSpec, ...] = (
     ),
     BoardSpec(
         name="Tech_Job",
+        index_layout="2020",
         over18=False,
         weekly=15,
         push_scale=1.0,
@@ -658,6 +680,7 @@ BOARD_SPECS: tuple[BoardSpec, ...] = (
     ),
     BoardSpec(
         name="WomenTalk",
+        index_layout="2020",
         over18=False,
         weekly=18,
         push_scale=1.0,

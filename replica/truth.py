@@ -1,4 +1,4 @@
-"""Ground truth: per thread, the new replies a week drew as visible at a clock time."""
+"""Ground truth: per thread, keyed by (board, article_id), the new replies a week drew."""
 
 from __future__ import annotations
 
@@ -12,11 +12,17 @@ LOOKBACK = timedelta(days=14)
 
 
 def new_replies(art: Article, start: datetime, end: datetime, now: datetime) -> int:
-    """Count pushes in [start, end) visible at now (at deletion time for a deleted thread)."""
+    """Count pushes in [start, end) visible at now (at deletion time for a deleted thread).
+
+    A push shown with an impossible date (`03/32`) has no time a reader can know, so it is not
+    counted; a date-only one counts in the week of its day, which a reader can tell.
+    """
     horizon = now
     if art.deleted_at is not None and art.deleted_at <= now:
         horizon = art.deleted_at
-    return sum(1 for p in art.pushes if start <= p.at < end and p.visible_at(horizon))
+    return sum(
+        1 for p in art.pushes if start <= p.at < end and p.countable and p.visible_at(horizon)
+    )
 
 
 def thread_truth(art: Article, start: datetime, end: datetime, now: datetime) -> dict[str, Any]:

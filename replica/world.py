@@ -6,7 +6,7 @@ import math
 import random
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from itertools import accumulate
@@ -17,6 +17,9 @@ from replica.phrases import (
     BOO_PUSHES,
     CHAT_PUSHES,
     COMMON_PUSHES,
+    DELETE_REASONS,
+    EMAIL_BODY_LINES,
+    EMAIL_PUSHES,
     GIVEAWAY_PUSHES,
     GIVEAWAY_TITLES,
     LIVE_LINKS,
@@ -29,6 +32,18 @@ from replica.phrases import (
 )
 
 KINDS = ("normal", "chat", "live", "giveaway")
+# How an article page is drawn, after the eras of the real pages: "modern" (metalines, 來自: ip
+# (臺灣)), "2017" (來自: ip), "from" (metalines, ◆ From: ip), "plain" (a 2007 text header),
+# "spans" (a 2005 highlighted header, pushes with a padded IP and a date alone).
+LAYOUTS = ("modern", "2017", "from", "plain", "spans")
+_OLD_LAYOUTS = ("from", "plain", "spans")
+# Weeks the end-to-end tests rank: no impossible push dates there.
+RANKED_WEEKS = (
+    datetime(2018, 12, 31, tzinfo=TAIPEI),
+    datetime(2019, 2, 4, tzinfo=TAIPEI),
+)
+ROLLOVER_TITLE = "[問卦] 跨年夜大家要去哪裡看煙火？"
+_MAIL_DOMAINS = ("gmail.com", "yahoo.com.tw", "hotmail.com", "ms1.hinet.net")
 WEEKS = (DATA_END - DATA_START).days // 7
 _WEEKDAYS = ("週一", "週二", "週三", "週四", "週五", "週六", "週日")
 _HOUR_WEIGHTS = (2, 1, 1, 0.5, 0.3, 0.3, 0.5, 1, 2, 3, 3, 3, 4, 3, 3, 3, 3, 3, 4, 5, 6, 6, 5, 4)
@@ -95,10 +110,17 @@ class Push:
     at: datetime
     ip: str
     removed_at: datetime | None = None
+    date_only: bool = False
+    shown_date: str | None = None
 
     def visible_at(self, now: datetime) -> bool:
         """Return whether the push shows on the page at now."""
         return self.at <= now and (self.removed_at is None or self.removed_at > now)
+
+    @property
+    def countable(self) -> bool:
+        """Return whether a reader can tell when it was pushed (not an impossible `03/32`)."""
+        return self.shown_date is None
 
 
 @dataclass(slots=True)
@@ -122,6 +144,10 @@ class Article:
     edited_body: str | None = None
     reply_to: str | None = None
     signature: str | None = None
+    layout: str = "modern"
+    padded_ip: bool = False
+    deleter: str | None = None
+    delete_reason: str = ""
 
     @property
     def path(self) -> str:
@@ -176,6 +202,7 @@ class Board:
     over18: bool
     moderators: tuple[str, ...]
     ip_in_push: bool = False
+    index_layout: str = "2019"
     articles: list[Article] = field(default_factory=list)
     pinned: list[Article] = field(default_factory=list)
     by_id: dict[str, Article] = field(default_factory=dict)
@@ -414,6 +441,11 @@ class _Generator:
         """Generate every board."""
         boards = {spec.name: self._board(spec) for spec in BOARD_SPECS}
         self._force_late_deletion(boards["Gossiping"])
+        # The real pages' shapes come from a second generator, so adding one leaves the rest
+        # of the world (ids, texts, push times) as it was.
+        self.rng = random.Random(f"replica-shapes:{self.seed}")
+        _Shapes(self.rng).apply(boards)
+        self._share_an_id(boards["Stock"], boards["Food"])
         return World(self.seed, self.authors, boards)
 
     def _moderators(self, spec: BoardSpec) -> tuple[str, ...]:
@@ -425,7 +457,9 @@ class _Generator:
     def _board(self, spec: BoardSpec) -> Board:
         """Generate one board: pinned posts, then every planned thread in time order."""
         rng = self.rng
-        board = Board(spec.name, spec.over18, self._moderators(spec), spec.ip_in_push)
+        board = Board(
+            spec.name, spec.over18, self._moderators(spec), spec.ip_in_push, spec.index_layout
+        )
         used: set[int] = set()
         articles: list[Article] = []
         for text in spec.pinned:
@@ -508,7 +542,7 @@ class _Generator:
         """Write the title and body of a thread."""
         rng = self.rng
         if special == "rollover":
-            title = "[問卦] 跨年夜大家要去哪裡看煙火？"
+            title = ROLLOVER_TITLE
             body = (
                 "如題，今年跨年想去看101煙火。\n但是聽說捷運會擠爆，大家都怎麼去？\n\n有沒有八卦？"
             )
@@ -721,6 +755,127 @@ class _Generator:
             ):
                 self._delete(art, datetime(2019, 2, 12, 10, 0, tzinfo=TAIPEI))
                 return
+
+    def _share_an_id(self, first: Board, second: Board) -> None:
+        """Post a thread on `second` under the id of one on `first` (ids are unique per board)."""
+        week_start, week_end = RANKED_WEEKS[1], RANKED_WEEKS[1] + timedelta(days=7)
+        spec = next(s for s in BOARD_SPECS if s.name == second.name)
+        for model in first.articles:
+            if not (
+                week_start + timedelta(days=1) <= model.posted_at < week_end - timedelta(days=2)
+                and model.kind == "normal"
+                and model.layout == "modern"
+                and model.deleted_at is None
+                and model.edited_at is None
+                and model.reply_to is None
+                and len(model.pushes) >= 5
+                and model.article_id not in second.by_id
+            ):
+                continue
+            twin = self._article(spec, second, set(), model.posted_at, "normal", "")
+            twin.posted_at, twin.article_id = model.posted_at, model.article_id
+            twin.pushes = self._pushes(spec, twin, False, "")
+            in_week = sum(week_start <= p.at < week_end for p in twin.pushes)
+            if in_week < 3 or len(twin.pushes) == len(model.pushes):
+                continue
+            second.articles.append(twin)
+            second.articles.sort(key=lambda a: (a.posted_at, a.article_id))
+            second.by_id[twin.article_id] = twin
+            return
+        raise AssertionError("no thread to share an id with")  # pragma: no cover
+
+
+class _Shapes:
+    """Dress the world in the shapes of the real pages: eras, stamps, deletions, e-mails."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+
+    def apply(self, boards: dict[str, Board]) -> None:
+        """Give every board's articles and pushes their shapes, deterministically."""
+        for board in boards.values():
+            for art in board.articles:
+                self._emails(art)
+                self._layout(art)
+                self._impossible_dates(art)
+                if art.deleted_at is not None:
+                    self._deleter(board, art)
+
+    def _layout(self, art: Article) -> None:
+        """Pick the era a page is drawn in; the 2005 one only where date-only pushes stay apart."""
+        if art.title == ROLLOVER_TITLE or len(art.pushes) >= 150:
+            return  # the rollover thread and the long threads keep today's shape
+        r = self.rng.random()
+        if art.pinned:
+            r *= 0.5  # old posts, more often in old shapes
+        layout = (
+            "spans"
+            if r < 0.05
+            else "plain"
+            if r < 0.11
+            else "from"
+            if r < 0.21
+            else "2017"
+            if r < 0.31
+            else "modern"
+        )
+        if layout == "spans" and not _distinct_by_day(art.pushes):
+            layout = "from"
+        art.layout = layout
+        art.padded_ip = layout in ("from", "spans")
+        if layout == "spans":
+            art.pushes = [replace(p, date_only=True) for p in art.pushes]
+
+    @staticmethod
+    def _impossible_dates(art: Article) -> None:
+        """Show a push on the 1st of a month in an old thread as the day after the month's end.
+
+        PTT once showed 04/01 as `03/32`; such a push has no readable time, so it stays out of
+        the weeks the tests rank and the truth does not count it.
+        """
+        pushes = []
+        for p in art.pushes:
+            ranked = any(s <= p.at < s + timedelta(days=7) for s in RANKED_WEEKS)
+            old = art.posted_at < DATA_START or p.at - art.posted_at >= timedelta(days=14)
+            if p.at.day == 1 and old and not ranked:
+                before = p.at - timedelta(days=1)
+                p = replace(p, shown_date=f"{before.month:02d}/{before.day + 1:02d}")
+            pushes.append(p)
+        art.pushes = pushes
+
+    def _emails(self, art: Article) -> None:
+        """Put an e-mail address (which Cloudflare will hide) in a few pushes and bodies."""
+        rng = self.rng
+        if art.kind == "normal" and not art.pinned and rng.random() < 0.03:
+            line = rng.choice(EMAIL_BODY_LINES).format(email=self._email(art.author))
+            body = f"{art.body}\n\n{line}"
+            if art.edited_body is not None:
+                art.edited_body = body + art.edited_body[len(art.body) :]
+            art.body = body
+        pushes = []
+        for p in art.pushes:
+            if rng.random() < 0.012:
+                text = rng.choice(EMAIL_PUSHES).format(email=self._email(p.user))
+                p = replace(p, content=text)
+            pushes.append(p)
+        art.pushes = pushes
+
+    def _email(self, user: str) -> str:
+        """An address for a user."""
+        return f"{user.lower()}@{self.rng.choice(_MAIL_DOMAINS)}"
+
+    def _deleter(self, board: Board, art: Article) -> None:
+        """Let a moderator delete some threads: `(已被mod刪除) <author>reason` on the index."""
+        moderators = [m for m in board.moderators if m != art.author]
+        if moderators and self.rng.random() < 0.4:
+            art.deleter = self.rng.choice(moderators)
+            art.delete_reason = self.rng.choice(DELETE_REASONS)
+
+
+def _distinct_by_day(pushes: list[Push]) -> bool:
+    """Whether no two pushes say the same thing on the same day (date-only keys stay apart)."""
+    seen = {(p.tag, p.user, p.at.date(), p.content) for p in pushes}
+    return len(seen) == len(pushes)
 
 
 def generate_world(seed: int = DEFAULT_SEED) -> World:

@@ -39,7 +39,7 @@ def _index_rows(site: Site, board: str) -> list[str]:
     while path:
         status, sel = _get(site, path)
         assert status == 200
-        rows = sel.xpath('//div[@class="r-list-container action-bar-margin bbs-screen"]/div')
+        rows = sel.css("div.r-list-container > div.r-ent, div.r-list-container > div.r-list-sep")
         page: list[str] = []
         for row in rows:
             if row.attrib.get("class") == "r-list-sep":
@@ -190,7 +190,9 @@ def test_user_text_is_escaped(site: Site, world: World) -> None:
 
 def test_gossiping_pushes_carry_the_ip_and_articles_the_ptt_footer(site: Site) -> None:
     art: Article = next(
-        a for a in site.visible(site.world.boards["Gossiping"]) if a.pushes and not a.deleted_at
+        a
+        for a in site.visible(site.world.boards["Gossiping"])
+        if a.pushes and not a.deleted_at and a.layout == "modern"
     )
     _, sel = _get(site, art.path)
     when = sel.css("span.push-ipdatetime::text").get()
