@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from e2e_helpers import crawl, expected_board, key, run_buzz, stored_counts, table_sizes
@@ -65,6 +66,20 @@ def check_week(db_url: str, site: RunningReplica, tmp: Path, week: date, now: da
     assert {"chit_chat_periodic", "live", "giveaway"} <= reasons
 
 
+def check_shared_ids(db_url: str, week: date, now: datetime) -> None:
+    """PTT ids are unique only within a board: two boards' threads with one id stay two."""
+    window = week_starting(week)
+    counts = stored_counts(db_url, window.start, window.end)
+    ids: dict[str, list[dict[str, Any]]] = {}
+    for t in week_truth(week, now=now)["threads"]:
+        ids.setdefault(t["article_id"], []).append(t)
+    shared = [rows for rows in ids.values() if len(rows) > 1]
+    assert shared, "the replica should serve one article id on two boards"
+    for rows in shared:
+        stored = [counts.get(key(t["board"], t["article_id"])) for t in rows]
+        assert stored == [t["new_replies"] for t in rows] and len(set(stored)) == len(rows)
+
+
 def test_crawl_matches_truth_for_the_reference_week_and_recrawl_changes_nothing(
     db_url: str, tmp_path: Path
 ) -> None:
@@ -73,6 +88,7 @@ def test_crawl_matches_truth_for_the_reference_week_and_recrawl_changes_nothing(
     with serve_in_thread(now=now, fault_rate=0.05) as site:
         crawl(db_url, site.url, tmp_path, BOARDS, date(2019, 2, 4), now)
         check_week(db_url, site, tmp_path, date(2019, 2, 4), now)
+        check_shared_ids(db_url, date(2019, 2, 4), now)
         before = table_sizes(db_url)
         crawl(db_url, site.url, tmp_path, BOARDS, date(2019, 2, 4), now)
         assert table_sizes(db_url) == before
