@@ -164,3 +164,37 @@ def test_0004_keys_ptt_threads_by_board_and_keeps_every_row(db_url: str) -> None
         upgrade(eng)
     finally:
         eng.dispose()
+
+
+def test_0004_marks_runs_from_before_it_as_of_unknown_completeness(db_url: str) -> None:
+    """Old runs recorded no channels: they get `incomplete` rows, so old weeks say so."""
+    from storage.runs import channel_crawls
+
+    downgrade(db_url, "0003")
+    eng = make_engine(db_url)
+    try:
+        with eng.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO crawl_runs (source, args, started_at, status, pages, items, errors)"
+                    " VALUES ('ptt', :args, :t, 'ok', 10, 5, '{}')"
+                ),
+                {
+                    "args": '{"boards": "Stock,car", "since": "2019-02-04T00:00:00+08:00",'
+                    ' "now": "2019-02-11T09:00:00+08:00"}',
+                    "t": "2026-11-20 01:00:00.000000"
+                    if "sqlite" in db_url
+                    else h.utc(2026, 11, 20, 1),
+                },
+            )
+        upgrade(eng)
+        with eng.connect() as conn:
+            found = channel_crawls(conn, "ptt")
+        assert sorted(c["channel"] for c in found) == ["Stock", "car"]
+        assert {c["status"] for c in found} == {"incomplete"}
+        assert all("before Buzz recorded completeness" in c["detail"] for c in found)
+        assert found[0]["covers_from"] == h.utc(2019, 2, 3, 16)
+        assert found[0]["observed_at"] == h.utc(2019, 2, 11, 1)
+        assert found[0]["run_status"] == "complete"
+    finally:
+        eng.dispose()

@@ -10,7 +10,9 @@ Create Date: 2026-12-02 16:00:00
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 from alembic import op
@@ -169,6 +171,74 @@ def upgrade() -> None:
         "UPDATE threads SET thread_key = channel || '/' || thread_key"
         " WHERE platform = 'ptt' AND thread_key NOT LIKE '%/%'"
     )
+    _backfill_channels()
+
+
+LEGACY_DETAIL = "crawled before Buzz recorded completeness (revision 0004): unknown"
+
+
+def _backfill_channels() -> None:
+    """Give runs from before this revision one `incomplete` row per board they crawled.
+
+    Their completeness was never recorded, so the weeks they cover stay reportable but say
+    that they cannot be trusted as complete, instead of looking whole or never crawled.
+    """
+    bind = op.get_bind()
+    runs = sa.table(
+        "crawl_runs",
+        sa.column("id", sa.Integer()),
+        sa.column("source", sa.String()),
+        sa.column("args", sa.Text()),
+        sa.column("started_at", UTCDateTime()),
+        sa.column("status", sa.String()),
+        sa.column("covers_from", UTCDateTime()),
+        sa.column("observed_at", UTCDateTime()),
+    )
+    channels = sa.table(
+        "crawl_channels",
+        sa.column("run_id", sa.Integer()),
+        sa.column("platform", sa.String()),
+        sa.column("channel", sa.String()),
+        sa.column("status", sa.String()),
+        sa.column("detail", sa.Text()),
+    )
+    rows = []
+    for run_id, source, args, started, status in bind.execute(
+        sa.select(runs.c.id, runs.c.source, runs.c.args, runs.c.started_at, runs.c.status)
+    ):
+        try:
+            parsed = json.loads(args or "{}")
+        except ValueError:
+            parsed = {}
+        boards = [b for b in str(parsed.get("boards", "")).split(",") if b]
+        since = _when(parsed.get("since"))
+        now = _when(parsed.get("now")) or started
+        bind.execute(
+            runs.update().where(runs.c.id == run_id).values(covers_from=since, observed_at=now)
+        )
+        rows += [
+            {
+                "run_id": run_id,
+                "platform": source,
+                "channel": board,
+                "status": "failed" if status == "failed" else "incomplete",
+                "detail": LEGACY_DETAIL,
+            }
+            for board in boards
+        ]
+    if rows:
+        bind.execute(channels.insert(), rows)
+
+
+def _when(text: object) -> datetime | None:
+    """An ISO time recorded in a run's args (naive means Asia/Taipei), or None."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone(timedelta(hours=8)))
 
 
 def downgrade() -> None:
