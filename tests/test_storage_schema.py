@@ -176,7 +176,8 @@ def test_0004_marks_runs_from_before_it_as_of_unknown_completeness(db_url: str) 
         with eng.begin() as conn:
             conn.execute(
                 text(
-                    "INSERT INTO crawl_runs (source, args, started_at, status, pages, items, errors)"
+                    "INSERT INTO crawl_runs"
+                    " (source, args, started_at, status, pages, items, errors)"
                     " VALUES ('ptt', :args, :t, 'ok', 10, 5, '{}')"
                 ),
                 {
