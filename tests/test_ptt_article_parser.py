@@ -16,7 +16,7 @@ from crawlers.pages.ptt import (
     decode_html,
     parse_article,
 )
-from crawlers.pages.ptt_time import PushStamp, infer_push_times, parse_post_time
+from crawlers.pages.ptt.times import PushStamp, infer_push_times, parse_post_time
 
 CRAWLED = datetime(2020, 1, 1, tzinfo=TAIPEI)
 

@@ -1,282 +1,33 @@
-"""PTT web pages (www.ptt.cc) parsed into plain data: articles with their pushes, board indexes."""
+"""PTT article pages: header, body without quotes, footer and signature, pushes with years."""
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from lxml import etree
 from parsel import Selector
 
-from crawlers.pages.ptt_time import (
+from crawlers.pages.ptt.data import PttArticle, PttParseError, PttPush
+from crawlers.pages.ptt.html import (
+    _IP_RE,
+    _has_class,
+    _is_404,
+    _not_ptt_reason,
+    _selector,
+    _split_url,
+    _text,
+    _valid_ip,
+    article_id_epoch,
+)
+from crawlers.pages.ptt.times import (
     POST_TIME_RE,
     TAIPEI,
     infer_push_times,
     parse_post_time,
     parse_push_stamp,
 )
-
-__all__ = [
-    "TAIPEI",
-    "PttArticle",
-    "PttIndexPage",
-    "PttIndexRow",
-    "PttParseError",
-    "PttPush",
-    "article_id_epoch",
-    "decode_html",
-    "parse_article",
-    "parse_index",
-]
-
-
-class PttParseError(ValueError):
-    """The page is not a PTT page of the expected kind; the message is a one-line reason."""
-
-
-@dataclass(frozen=True, slots=True)
-class PttPush:
-    """One push (推文): a 推 / 噓 / → line under an article."""
-
-    tag: str
-    user: str
-    content: str
-    ip: str | None
-    time: datetime | None
-    time_inferred: bool
-    raw_time: str
-    date_only: bool = False
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready form, as printed by `buzz parse ptt-article`."""
-        return {
-            "tag": self.tag,
-            "user": self.user,
-            "content": self.content,
-            "ip": self.ip,
-            "time": _iso(self.time),
-            "time_inferred": self.time_inferred,
-            "date_only": self.date_only,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class PttArticle:
-    """An article page: header, body text without header and footer, and its pushes."""
-
-    board: str
-    article_id: str
-    url: str
-    title: str
-    category: str | None
-    author_id: str | None
-    author_nickname: str | None
-    posted_at: datetime | None
-    ip: str | None
-    status: str
-    body: str
-    pushes: tuple[PttPush, ...]
-
-    def counts(self) -> dict[str, int]:
-        """Pushes by kind: all, push (推), boo (噓), neutral (→)."""
-        push = boo = 0
-        for p in self.pushes:
-            if p.tag == "推":
-                push += 1
-            elif p.tag == "噓":
-                boo += 1
-        total = len(self.pushes)
-        return {"all": total, "push": push, "boo": boo, "neutral": total - push - boo}
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready form, as printed by `buzz parse ptt-article`."""
-        return {
-            "board": self.board,
-            "article_id": self.article_id,
-            "url": self.url,
-            "title": self.title,
-            "category": self.category,
-            "author_id": self.author_id,
-            "author_nickname": self.author_nickname,
-            "posted_at": _iso(self.posted_at),
-            "ip": self.ip,
-            "status": self.status,
-            "body": self.body,
-            "pushes": [p.to_dict() for p in self.pushes],
-            "counts": self.counts(),
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class PttIndexRow:
-    """One row (`div.r-ent`) of a board index page, with the values as the page shows them."""
-
-    article_id: str | None
-    url: str | None
-    title: str
-    author: str | None
-    date: str
-    nrec: str
-    deleted: bool
-    pinned: bool
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready form, as printed by `buzz parse ptt-index`."""
-        return {
-            "article_id": self.article_id,
-            "url": self.url,
-            "title": self.title,
-            "author": self.author,
-            "date": self.date,
-            "nrec": self.nrec,
-            "deleted": self.deleted,
-            "pinned": self.pinned,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class PttIndexPage:
-    """A board index page (`/bbs/<board>/index<N>.html`): its rows and paging links."""
-
-    board: str | None
-    rows: tuple[PttIndexRow, ...]
-    prev_url: str | None
-    next_url: str | None
-
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready form, as printed by `buzz parse ptt-index`."""
-        return {
-            "board": self.board,
-            "rows": [r.to_dict() for r in self.rows],
-            "prev_url": self.prev_url,
-            "next_url": self.next_url,
-        }
-
-
-# --- shared helpers -------------------------------------------------------------------------
-
-_URL_RE = re.compile(r"/bbs/(?P<board>[^/]+)/(?P<name>[^/]+?)\.html?$")
-_ARTICLE_ID_RE = re.compile(r"^[MG]\.(\d+)\.A(?:\.[0-9A-Za-z]+)?$")
-_IP_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
-_BIG5_NAMES = {"big5", "big5-hkscs", "cp950", "x-big5", "ms950"}
-
-
-def decode_html(data: str | bytes) -> str:
-    """Decode page bytes: the declared Big5/cp950, else UTF-8, else cp950 (PTT's old encoding)."""
-    if isinstance(data, str):
-        return data
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    declared = _META_CHARSET_RE.search(data[:4096])
-    order = ("utf-8", "cp950")
-    if declared is not None and declared.group(1).decode("ascii", "replace").lower() in _BIG5_NAMES:
-        order = ("cp950", "utf-8")
-    for encoding in order:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise PttParseError("cannot decode the page: it is neither UTF-8 nor cp950/Big5")
-
-
-def article_id_epoch(article_id: str) -> int | None:
-    """The creation time in the id: `M.1499790734.A.833` -> 1499790734; None for other ids."""
-    match = _ARTICLE_ID_RE.match(article_id)
-    return int(match.group(1)) if match else None
-
-
-def _split_url(url: str | None) -> tuple[str, str]:
-    """Board and article id from a PTT URL; empty strings for the parts it does not hold."""
-    if not url:
-        return "", ""
-    match = _URL_RE.search(urlsplit(url).path)
-    if match is None:
-        return "", ""
-    name = match["name"]
-    return match["board"], name if _ARTICLE_ID_RE.match(name) else ""
-
-
-def _valid_ip(text: str | None) -> str | None:
-    """The IP address as written when it is a valid one (PTT shows some like 119.42.265.151)."""
-    if not text:
-        return None
-    if _IP_RE.fullmatch(text):  # the common case, without ipaddress's overhead
-        return text if all(int(part) <= 255 for part in text.split(".")) else None
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return None
-    return text
-
-
-def _iso(when: datetime | None) -> str | None:
-    """ISO 8601 with offset, or None."""
-    return when.isoformat() if when is not None else None
-
-
-def _selector(html: str | bytes) -> tuple[Selector, str]:
-    """A parsel selector over the decoded page; refuses empty input."""
-    text = decode_html(html)
-    if not text.strip():
-        raise PttParseError("not a PTT page: empty input")
-    # A plain lxml.etree tree: lxml.html's element-class lookup costs ~40% on big push lists.
-    parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True)
-    try:
-        root = etree.fromstring(text.encode("utf-8"), parser)
-    except etree.LxmlError:
-        root = None
-    if root is None:
-        raise PttParseError("not a PTT page: no HTML in the input")
-    return Selector(root=root, type="html"), text
-
-
-def _not_ptt_reason(sel: Selector, text: str, wanted: str) -> str:
-    """The one-line reason a page that lacks PTT structure is refused."""
-    head = text[:20000]
-    if (
-        "cf-browser-verification" in head
-        or "challenge-platform" in head
-        or ("Just a moment" in head and "cloudflare" in head.lower())
-    ):
-        return "not a PTT page: a Cloudflare challenge page"
-    if sel.css("form[action*='over18']") or "/ask/over18" in head:
-        return "not a PTT page: the over-18 confirmation page (send the over18=1 cookie)"
-    if wanted == "#main-content" and sel.css("div.r-ent, div.r-list-container"):
-        return "not a PTT article: no #main-content (this is a board index page)"
-    if wanted != "#main-content" and sel.css("#main-content"):
-        return f"not a PTT board index: no {wanted} (this is an article page)"
-    return f"not a PTT page: no {wanted}"
-
-
-def _has_class(el: etree._Element, name: str) -> bool:
-    """Whether `name` is one of the element's class tokens."""
-    return name in (el.get("class") or "").split()
-
-
-def _text(el: etree._Element | None) -> str:
-    """All text inside an element (no tail)."""
-    if el is None:
-        return ""
-    if len(el) == 0:
-        return el.text or ""
-    text: str = etree.tostring(el, method="text", encoding="unicode", with_tail=False)
-    return text
-
-
-def _is_404(sel: Selector, text: str) -> bool:
-    """PTT's own not-found page, served for deleted articles."""
-    title = (sel.css("title::text").get() or "").strip()
-    if title == "404":
-        return True
-    return "404 - Not Found." in text and bool(sel.css("div.bbs-screen, div.bbs-content"))
-
-
-# --- articles -------------------------------------------------------------------------------
 
 _SKIPPED_DIVS = ("article-metaline", "article-metaline-right", "push", "richcontent")
 _HEADER_LINE_RE = re.compile(r"^\s*(作者|標題|時間|看板|站內)(?:[:：]|\s)\s*(.*?)\s*$")
@@ -613,82 +364,3 @@ def _push_content(span: etree._Element) -> str:
     if text.startswith(":"):
         text = text[1:].strip()
     return text
-
-
-# --- board indexes --------------------------------------------------------------------------
-
-_BOARD_TITLE_RE = re.compile(r"看板\s+(\S+)\s+文章列表")
-_DELETED_AUTHOR_RE = re.compile(r"^\(.*?\)\s*[\[<]\s*([^\]>\s]+)\s*[\]>]")
-_ROW_XPATH = (
-    "//div[contains(concat(' ', normalize-space(@class), ' '), ' r-ent ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' r-list-sep ')]"
-)
-
-
-def parse_index(html: str | bytes, url: str | None = None) -> PttIndexPage:
-    """Parse a board index page: rows (pinned ones after `r-list-sep`) and the paging links."""
-    sel, text = _selector(html)
-    marks = sel.xpath(_ROW_XPATH)
-    if not marks and not sel.css("div.r-list-container, div.action-bar"):
-        raise PttParseError(_not_ptt_reason(sel, text, "div.r-ent rows or div.r-list-container"))
-    rows: list[PttIndexRow] = []
-    pinned = False
-    for mark in marks:
-        el: etree._Element = mark.root
-        if _has_class(el, "r-list-sep"):
-            pinned = True
-            continue
-        rows.append(_index_row(el, pinned))
-    prev_url, next_url = _paging(sel)
-    title_match = _BOARD_TITLE_RE.search(sel.css("title::text").get() or "")
-    board = title_match[1] if title_match else (_split_url(url)[0] or None)
-    return PttIndexPage(board=board, rows=tuple(rows), prev_url=prev_url, next_url=next_url)
-
-
-def _index_row(el: etree._Element, pinned: bool) -> PttIndexRow:
-    """One `div.r-ent`: link, title, author, date and push score as shown."""
-    fields: dict[str, etree._Element] = {}
-    for div in el.iter("div"):
-        for name in ("nrec", "title", "author", "date"):
-            if name not in fields and _has_class(div, name):
-                fields[name] = div
-    title_div = fields.get("title")
-    link = None
-    if title_div is not None:
-        link = next((a for a in title_div.iter("a") if a.get("href")), None)
-    author = " ".join(_text(fields.get("author")).split()) or None
-    if link is not None:
-        href = (link.get("href") or "").strip()
-        title = " ".join(_text(link).split())
-        name = href.rsplit("/", 1)[-1].removesuffix(".html")
-        article_id = name if _ARTICLE_ID_RE.match(name) else None
-        deleted = False
-    else:
-        href, article_id, deleted = "", None, True
-        title = " ".join(_text(title_div).split())
-        if author in (None, "-"):
-            found = _DELETED_AUTHOR_RE.search(title)
-            author = found[1] if found else None
-    return PttIndexRow(
-        article_id=article_id,
-        url=href or None,
-        title=title,
-        author=author,
-        date=_text(fields.get("date")).strip(),
-        nrec=_text(fields.get("nrec")).strip(),
-        deleted=deleted,
-        pinned=pinned,
-    )
-
-
-def _paging(sel: Selector) -> tuple[str | None, str | None]:
-    """The ‹ 上頁 / 下頁 › links; a disabled button (no href) gives None."""
-    prev_url = next_url = None
-    for button in sel.css("div.btn-group a.btn"):
-        label = "".join(button.css("::text").getall())
-        href = (button.attrib.get("href") or "").strip() or None
-        if "上頁" in label:
-            prev_url = href
-        elif "下頁" in label:
-            next_url = href
-    return prev_url, next_url
