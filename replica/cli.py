@@ -15,7 +15,7 @@ from types import FrameType
 from replica.clock import DEFAULT_NOW, DEFAULT_SEED, parse_now
 from replica.members import members_csv, write_members
 from replica.server import make_server
-from replica.truth import week_truth
+from replica.sources import names, week_truth
 
 
 def _now_arg(text: str) -> datetime:
@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser; every command's help ends with an example."""
     parser = argparse.ArgumentParser(
         prog="python -m replica",
-        description="A deterministic local stand-in for PTT with a clock and ground truth.",
+        description="Deterministic local stand-ins for the crawled sites, with a clock and truth.",
         epilog="Example: python -m replica serve --port 8080",
     )
     sub = parser.add_subparsers(dest="command", required=True)
@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
             "Example:\n"
             "  python -m replica serve --port 0 --now 2019-02-11T09:00:00+08:00 --fault-rate 0.05"
         ),
+    )
+    serve.add_argument(
+        "--source", choices=names(), default="ptt", help="which site to serve (default ptt)"
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one")
@@ -72,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=fmt,
         epilog="Example:\n  python -m replica truth --week 2019-02-04 > truth.json",
     )
+    truth.add_argument(
+        "--source", choices=names(), default="ptt", help="which site's truth (default ptt)"
+    )
     truth.add_argument("--week", required=True, help="the week's Monday, YYYY-MM-DD")
     truth.add_argument("--now", type=_now_arg, default=DEFAULT_NOW, help="the clock (ISO time)")
     truth.add_argument("--seed", type=int, default=DEFAULT_SEED, help="world seed (default 7)")
@@ -91,7 +97,9 @@ def _serve(args: argparse.Namespace) -> int:
     """Run the server until SIGINT or SIGTERM."""
     if args.members_out:
         write_members(args.members_out, args.seed)
-    server = make_server(args.now, args.seed, args.fault_rate, args.host, args.port, args.verbose)
+    server = make_server(
+        args.now, args.seed, args.fault_rate, args.host, args.port, args.verbose, args.source
+    )
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -99,7 +107,8 @@ def _serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop)
     threading.Thread(target=server.site.warm, name="replica-warm", daemon=True).start()
     print(
-        f"replica serving {server.url} now={server.site.now.isoformat()} seed={args.seed}",
+        f"replica serving {args.source} at {server.url} now={server.site.now.isoformat()} "
+        f"seed={args.seed}",
         flush=True,
     )
     try:
@@ -124,7 +133,8 @@ def _truth(args: argparse.Namespace) -> int:
     if week.weekday() != 0:
         print(f"replica truth: error: --week {week} is a {week:%A}, not a Monday", file=sys.stderr)
         return 2
-    json.dump(week_truth(week, args.now, args.seed), sys.stdout, ensure_ascii=False, indent=1)
+    truth = week_truth(args.source, week, args.now, args.seed)
+    json.dump(truth, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
     return 0
 

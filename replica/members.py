@@ -1,37 +1,29 @@
-"""A CRM-style members file linking member ids to replica authors (platform ptt)."""
+"""The CRM-style members file: member ids linked to replica accounts on every source that has some.
+
+Each source package may have a `members` module with `members(seed)` giving
+(member_id, platform, handle) rows; the file is all of them.
+"""
 
 from __future__ import annotations
 
 import csv
+import importlib
+import importlib.util
 import io
-import random
 from pathlib import Path
 
 from replica.clock import DEFAULT_SEED
-from replica.world import build_world
+from replica.sources import names
 
-MEMBER_COUNT = 40
 HEADER = ("member_id", "platform", "handle")
 
 
 def members(seed: int = DEFAULT_SEED) -> list[tuple[str, str, str]]:
-    """Return (member_id, platform, handle) rows: ~40 members, some with two handles."""
-    world = build_world(seed)
-    rng = random.Random(f"replica-members:{seed}")
-    shifters = [a for a in world.authors if a.shift_at is not None]
-    steady = sorted(
-        (a for a in world.authors if a.shift_at is None), key=lambda a: (-a.weight, a.user_id)
-    )
-    chosen = shifters[:12] + steady[: MEMBER_COUNT * 2]
-    chosen = chosen[:12] + rng.sample(chosen[12:], MEMBER_COUNT - len(chosen[:12]))
-    spare = list(steady[MEMBER_COUNT * 2 :])
-    rng.shuffle(chosen)
+    """Return (member_id, platform, handle) rows of every source, source by source."""
     rows: list[tuple[str, str, str]] = []
-    for i, author in enumerate(chosen, start=1):
-        member = f"U{i:04d}"
-        rows.append((member, "ptt", author.user_id))
-        if i % 5 == 0 and spare:
-            rows.append((member, "ptt", spare.pop(rng.randrange(len(spare))).user_id))
+    for source in names():
+        if importlib.util.find_spec(f"replica.{source}.members") is not None:
+            rows.extend(importlib.import_module(f"replica.{source}.members").members(seed))
     return rows
 
 

@@ -17,8 +17,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from replica.clock import DEFAULT_SEED, as_taipei
-from replica.site import Response, Site, route_kind
-from replica.world import build_world
+from replica.http import Response, Site
+from replica.sources import make_site
 
 STATS_PATH = "/__replica/stats"
 
@@ -179,7 +179,7 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             body = json.dumps(self.server.stats(), ensure_ascii=False).encode()
             self._send(Response(200, body, content_type="application/json"), head_only)
             return
-        route = route_kind(path)
+        route = self.server.site.route_kind(path)
         if route != "other":
             fault = self.server.fault_for(self.path)
             if fault is not None:
@@ -210,11 +210,12 @@ def make_server(
     host: str = "127.0.0.1",
     port: int = 0,
     verbose: bool = False,
+    source: str = "ptt",
 ) -> ReplicaServer:
-    """Build (and bind) a replica server for a world seed and a clock."""
+    """Build (and bind) a replica server for one source's site, a world seed and a clock."""
     if not 0.0 <= fault_rate <= 1.0:
         raise ValueError(f"fault rate must be within [0, 1], got {fault_rate}")
-    site = Site(build_world(seed), as_taipei(now))
+    site = make_site(source, seed, as_taipei(now))
     return ReplicaServer((host, port), site, seed, fault_rate, verbose)
 
 
@@ -266,6 +267,7 @@ def serve_in_thread(
     host: str = "127.0.0.1",
     port: int = 0,
     verbose: bool = False,
+    source: str = "ptt",
 ) -> RunningReplica:
-    """Start a replica on a free port in a daemon thread and return its handle."""
-    return RunningReplica(make_server(now, seed, fault_rate, host, port, verbose))
+    """Start a source's replica on a free port in a daemon thread and return its handle."""
+    return RunningReplica(make_server(now, seed, fault_rate, host, port, verbose, source))

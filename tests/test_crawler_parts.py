@@ -17,8 +17,8 @@ from crawlers.middlewares import BackoffRetryMiddleware, retry_after_seconds
 from crawlers.pipelines import errors_by_kind, ptt_records
 from crawlers.spiders.ptt import PttSpider, parse_since
 from ranking.windows import TAIPEI
-from replica.site import Site
-from replica.world import build_world
+from replica.ptt.site import Site
+from replica.ptt.world import build_world
 
 NOW = datetime(2019, 2, 11, 9, 0, tzinfo=TAIPEI)
 

@@ -24,8 +24,8 @@ from storage_fixtures import database_urls, fresh_database
 from buzz.jobs import DEFAULT_PTT_BOARDS
 from ranking.windows import TAIPEI, week_starting
 from replica.members import write_members
+from replica.ptt.truth import week_truth
 from replica.server import RunningReplica, serve_in_thread
-from replica.truth import week_truth
 from storage.db import make_engine
 from storage.models import Thread
 

@@ -14,8 +14,8 @@ from storage_fixtures import database_urls, fresh_database
 from buzz.config import load_config
 from buzz.jobs import DEFAULT_PTT_BOARDS, rank_week, stored_boards
 from ranking.windows import TAIPEI, week_starting
+from replica.ptt.truth import week_truth
 from replica.server import RunningReplica, serve_in_thread
-from replica.truth import week_truth
 
 pytestmark = pytest.mark.e2e
 

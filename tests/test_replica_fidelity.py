@@ -15,9 +15,9 @@ from ptt_golden import SHARED_REAL
 
 from crawlers.pages.ptt import PttArticle, PttIndexPage, parse_article, parse_index
 from replica.clock import DATA_END, DATA_START, DEFAULT_NOW
-from replica.site import Site
-from replica.truth import world_week_truth
-from replica.world import Article, Board, Push, World, build_world
+from replica.ptt.site import Site
+from replica.ptt.truth import world_week_truth
+from replica.ptt.world import Article, Board, Push, World, build_world
 
 SITE = "https://www.ptt.cc"
 OVER18 = {"over18": "1"}

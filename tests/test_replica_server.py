@@ -121,7 +121,7 @@ def test_serve_command_prints_its_url_and_stops_on_sigterm(tmp_path: Path) -> No
         assert proc.stdout is not None
         line = proc.stdout.readline().strip()
         m = re.fullmatch(
-            r"replica serving (http://127\.0\.0\.1:\d+) now=2019-02-11T09:00:00\+08:00 seed=7", line
+            r"replica serving ptt at (http://127\.0\.0\.1:\d+) now=2019-02-11T09:00:00\+08:00 seed=7", line
         )
         assert m, line
         status, _, _ = _request(m.group(1), "GET", "/bbs/Stock/index.html")

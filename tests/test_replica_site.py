@@ -9,9 +9,9 @@ import pytest
 from parsel import Selector
 
 from replica.clock import DEFAULT_NOW, TAIPEI
-from replica.render import nrec_html
-from replica.site import Site
-from replica.world import Article, World, build_world
+from replica.ptt.render import nrec_html
+from replica.ptt.site import Site
+from replica.ptt.world import Article, World, build_world
 
 OVER18 = {"over18": "1"}
 MINUTE = timedelta(minutes=1)

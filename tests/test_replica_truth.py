@@ -13,9 +13,9 @@ from parsel import Selector
 
 from replica.cli import main
 from replica.clock import DEFAULT_NOW, TAIPEI
-from replica.site import Site
-from replica.truth import week_truth
-from replica.world import World, build_world
+from replica.ptt.site import Site
+from replica.ptt.truth import week_truth
+from replica.ptt.world import World, build_world
 
 WEEK = date(2019, 2, 4)
 START = datetime(2019, 2, 4, tzinfo=TAIPEI)

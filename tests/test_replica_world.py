@@ -11,7 +11,7 @@ import pytest
 
 from replica.clock import DATA_END, DATA_START, TAIPEI
 from replica.members import members, members_csv
-from replica.world import WEEKS, World, build_world, generate_world
+from replica.ptt.world import WEEKS, World, build_world, generate_world
 
 WEEK = datetime(2019, 2, 4, tzinfo=TAIPEI)
 

@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
         folder, so the replica never mixes with real data).
         """
         from buzz import demo_steps
-        from buzz.jobs import CrawlRequest, rank_week, report_week, run_crawl
+        from buzz.jobs import DEFAULT_PTT_BOARDS, CrawlRequest, rank_week, report_week, run_crawl
         from ranking.windows import last_complete_week, weeks_back
         from replica.members import write_members
         from replica.server import serve_in_thread
@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
             config = replace(base, ptt_base_url=site.url)
             last = last_complete_week(site.now)
             windows = weeks_back(last, weeks)
-            boards = sorted(site.server.site.world.boards)
+            boards = list(DEFAULT_PTT_BOARDS)
             request = CrawlRequest(
                 boards=boards,
                 since=windows[0].start,

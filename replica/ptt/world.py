@@ -12,7 +12,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from replica.clock import DATA_END, DATA_START, DEFAULT_SEED, TAIPEI
-from replica.phrases import (
+from replica.ptt.phrases import (
     BOARD_SPECS,
     BOO_PUSHES,
     CHAT_PUSHES,

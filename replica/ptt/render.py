@@ -9,7 +9,7 @@ from datetime import datetime
 from html import escape
 from urllib.parse import quote_plus
 
-from replica.world import Article, Board, Push
+from replica.ptt.world import Article, Board, Push
 
 PAGE_SIZE = 20
 SITE = "https://www.ptt.cc"

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from replica.clock import DEFAULT_SEED, as_taipei, week_bounds
-from replica.world import Article, World, build_world
+from replica.ptt.world import Article, World, build_world
 
 LOOKBACK = timedelta(days=14)
 

@@ -4,29 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import quote
 
-from replica import render
 from replica.clock import as_taipei
-from replica.world import Article, Board, World
+from replica.http import Response
+from replica.ptt import render
+from replica.ptt.world import Article, Board, World, build_world
 
 _ROUTE = re.compile(
     r"^/bbs/(?P<board>[A-Za-z0-9_-]+)/"
     r"(?:index(?P<page>\d*)\.html|(?P<aid>M\.\d+\.A\.[0-9A-Fa-f]{3})\.html)$"
 )
-_HTML = "text/html; charset=utf-8"
-
-
-@dataclass(frozen=True, slots=True)
-class Response:
-    """A status, headers and body ready to send."""
-
-    status: int
-    body: bytes
-    headers: tuple[tuple[str, str], ...] = field(default=())
-    content_type: str = _HTML
 
 
 def route_kind(path: str) -> str:
@@ -47,6 +36,11 @@ def _safe_from(value: str) -> str:
     return value if value.startswith("/") and not value.startswith("//") else "/bbs/index.html"
 
 
+def make_site(seed: int, now: datetime | None = None) -> Site:
+    """The PTT replica for a world seed at a clock time (the shared server's entry point)."""
+    return Site(build_world(seed), now)
+
+
 class Site:
     """The replica's pages for one world at one clock time, rendered once and cached."""
 
@@ -56,6 +50,10 @@ class Site:
         self._visible: dict[str, list[Article]] = {}
         self._cache: dict[str, bytes] = {}
         self._not_found = Response(404, render.not_found_page().encode())
+
+    def route_kind(self, path: str) -> str:
+        """Classify a path as 'index', 'article' or 'other' (faults only hit the first two)."""
+        return route_kind(path)
 
     def visible(self, board: Board) -> list[Article]:
         """Return a board's articles posted by now, in index order (cached)."""

@@ -1,0 +1,1 @@
+"""The PTT replica: generated boards and threads in PTT's web structure, with ground truth."""
