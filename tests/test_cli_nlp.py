@@ -380,3 +380,30 @@ def test_build_idf_database_error_is_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["nlp", "build-idf", "--database-url", url])
     assert result.exit_code == 2
     assert _one_error(result) == f"buzz: cannot read threads from {url}: file is not a database"
+
+
+def test_tag_csv_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
+    """Cells like =1+1, @SUM(1), +886… and -007 get a leading ' in CSV, as every Buzz CSV does."""
+    import csv
+
+    src = _write(
+        tmp_path / "posts.csv",
+        "作者,=看板,標題,內容\n=1+1,@SUM(1),+886912345678,-007 台股大漲外資連續買超台積電\n",
+    )
+    result = runner.invoke(app, ["tag", str(src), "--text-columns", "標題,內容"])
+    assert result.exit_code == 0, result.output
+    header, row = list(csv.reader(result.stdout.splitlines()))
+    assert header == ["作者", "'=看板", "標題", "內容", "tags"]
+    assert row[:4] == ["'=1+1", "'@SUM(1)", "'+886912345678", "'-007 台股大漲外資連續買超台積電"]
+    assert row[4].startswith("投資理財:")
+
+
+def test_tag_jsonl_keeps_formula_like_values_exact(tmp_path: Path) -> None:
+    """JSON Lines is data, not a spreadsheet: values come back byte for byte."""
+    row = {"id": "=1+1", "who": "@SUM(1)", "phone": "+886912345678", "內容": "-007 台股外資買超"}
+    src = _write(tmp_path / "posts.jsonl", json.dumps(row, ensure_ascii=False) + "\n")
+    result = runner.invoke(app, ["tag", str(src), "--text-columns", "內容"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert {k: out[k] for k in row} == row
+    assert out["tags"].startswith("投資理財:")

@@ -328,19 +328,24 @@ def _write_tagged(
     channel_column: str | None,
     top: int,
 ) -> None:
-    """Write every row of the table with its `tags` cell, as CSV or JSON Lines."""
+    """Write every row of the table with its `tags` cell, as CSV or JSON Lines.
+
+    CSV cells go through safe_cell (a leading ' before = + - @ tab CR) like every CSV Buzz writes,
+    so a spreadsheet never runs `=1+1`; JSON Lines is data and keeps every value exact.
+    """
     from nlp.tagger import format_tags
+    from ranking.cells import safe_cell
 
     out_columns = [*table.columns, "tags"] if "tags" not in table.columns else table.columns
-    writer = csv.DictWriter(handle, out_columns, extrasaction="ignore") if kind == "csv" else None
+    writer = csv.writer(handle) if kind == "csv" else None
     if writer is not None:
-        writer.writeheader()
+        writer.writerow([safe_cell(c) for c in out_columns])
     for _number, row in table.rows:
         channel = row.get(channel_column) if channel_column else None
         scores = tagger.top_tags(_row_text(row, columns), str(channel or "") or None, top)
         row = {**row, "tags": format_tags(scores)}
         if writer is not None:
-            writer.writerow(row)
+            writer.writerow([safe_cell(str(row.get(c, ""))) for c in out_columns])
         else:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     handle.flush()
