@@ -62,7 +62,7 @@ def replica_crawl(since: str, now: str) -> tuple[int, float, int]:
         upgrade(db)
         from datetime import datetime
 
-        with serve_in_thread(now=datetime.fromisoformat(now)) as site:
+        with serve_in_thread("ptt", now=datetime.fromisoformat(now)) as site:
             env = dict(os.environ)
             env.update(
                 BUZZ_DATABASE_URL=db,

@@ -42,19 +42,6 @@ from storage.runs import channel_crawls, list_runs
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PTT_BOARDS = (
-    "Gossiping",
-    "Stock",
-    "car",
-    "NBA",
-    "MakeUp",
-    "BabyMother",
-    "movie",
-    "Food",
-    "Tech_Job",
-    "WomenTalk",
-)
-
 
 class NoData(LookupError):
     """Nothing was crawled or published for what was asked; the message says what to run."""
@@ -62,9 +49,10 @@ class NoData(LookupError):
 
 @dataclass(frozen=True, slots=True)
 class CrawlRequest:
-    """What to crawl: the boards, the window start, and how the crawler should behave."""
+    """What to crawl: a source's channels, the window start, and how the crawler behaves."""
 
-    boards: Sequence[str]
+    source: str
+    channels: Sequence[str]
     since: datetime
     now: datetime | None = None
     lookback_days: int | None = None
@@ -83,6 +71,7 @@ class CrawlOutcome:
     pages: int
     threads: int
     channels: tuple[dict[str, Any], ...] = field(default=())
+    source: str = ""
 
     @property
     def problems(self) -> list[str]:
@@ -101,7 +90,7 @@ def engine_for(config: Config, write: bool = True) -> Engine:
     path = sqlite_path(url)
     if path is not None and not write and not path.exists():
         raise NoData(
-            f"no database at {path} yet: crawl first (`buzz crawl ptt`) or point "
+            f"no database at {path} yet: crawl first (`buzz crawl --all`) or point "
             "BUZZ_HOME / BUZZ_DATABASE_URL at your data"
         )
     read_only = path is not None and read_only_folder(path.parent)
@@ -143,17 +132,28 @@ def read_only_folder(folder: Path) -> bool:
 
 
 def crawl_settings(config: Config, request: CrawlRequest) -> dict[str, object]:
-    """Scrapy settings for one crawl, layered over crawlers.settings."""
+    """Scrapy settings for one source's crawl, layered over crawlers.settings."""
+    from crawlers.sources import all_sources
+
     settings: dict[str, object] = {
         "BUZZ_DATABASE_URL": config.database_url,
-        "PTT_BASE_URL": config.ptt_base_url,
         "BUZZ_PROGRESS_INTERVAL": request.progress_interval,
         "LOG_LEVEL": config.log_level,
+        "BUZZ_LOOKBACK_DAYS": config.lookback_days,
     }
+    for source in all_sources():
+        settings[source.base_url_env] = config.base_url(source.name)
     if request.jobdir is not None:
         settings["JOBDIR"] = str(request.jobdir)
+    polite = config.source(request.source)
+    if polite.delay is not None:
+        settings["DOWNLOAD_DELAY"] = polite.delay
+        settings["AUTOTHROTTLE_START_DELAY"] = polite.delay
+    if polite.concurrency is not None:
+        settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = polite.concurrency
     if request.local:
         settings.update(
+            DOWNLOAD_DELAY=0.0,
             AUTOTHROTTLE_START_DELAY=0.0,
             AUTOTHROTTLE_MAX_DELAY=2.0,
             AUTOTHROTTLE_TARGET_CONCURRENCY=16.0,
@@ -195,52 +195,82 @@ def release_crawl_lock(engine: Engine, source: str) -> None:
         release_lock(conn, lock_key(source), holder.host, holder.pid)
 
 
-def run_crawl(config: Config, request: CrawlRequest, source: str = "ptt") -> CrawlOutcome:
-    """Run a spider in this process (once per process: Twisted cannot restart) and report."""
-    from scrapy.crawler import CrawlerProcess
+def run_crawl(config: Config, request: CrawlRequest) -> CrawlOutcome:
+    """Crawl one source in this process and report how it went."""
+    return run_crawls(config, [request])[0]
+
+
+def run_crawls(config: Config, requests: Sequence[CrawlRequest]) -> list[CrawlOutcome]:
+    """Crawl several sources at once in this process (Twisted cannot restart: once per process).
+
+    Each source gets its own settings (politeness, JOBDIR) and its own writer lock; all locks
+    are taken before anything starts, so a refusal costs nothing.
+    """
+    from scrapy.crawler import Crawler, CrawlerProcess
     from scrapy.settings import Settings
+    from scrapy.utils.misc import load_object
 
     from crawlers.jobdir import check_jobdir
+    from crawlers.sources import get
 
-    if request.jobdir is not None:
-        check_jobdir(request.jobdir)
+    for request in requests:
+        if request.jobdir is not None:
+            check_jobdir(request.jobdir)
     engine = engine_for(config)
-    take_crawl_lock(engine, source)
+    taken: list[str] = []
     try:
-        settings = Settings()
-        settings.setmodule("crawlers.settings", priority="project")
-        settings.setdict(crawl_settings(config, request), priority="cmdline")
-        process = CrawlerProcess(settings)
-        kwargs: dict[str, object] = {
-            "boards": ",".join(request.boards),
-            "since": request.since.isoformat(),
-        }
-        if request.now is not None:
-            kwargs["now"] = request.now.isoformat()
-        if request.lookback_days is not None:
-            kwargs["lookback_days"] = request.lookback_days
-        crawler = process.create_crawler(source)
-        process.crawl(crawler, **kwargs)
+        for request in requests:
+            take_crawl_lock(engine, request.source)
+            taken.append(request.source)
+        base = Settings()
+        base.setmodule("crawlers.settings", priority="project")
+        base.setdict(crawl_settings(config, requests[0]), priority="cmdline")
+        process = CrawlerProcess(base)
+        crawlers = []
+        for n, request in enumerate(requests):
+            settings = Settings()
+            settings.setmodule("crawlers.settings", priority="project")
+            settings.setdict(crawl_settings(config, request), priority="cmdline")
+            kwargs: dict[str, object] = {
+                "channels": ",".join(request.channels),
+                "since": request.since.isoformat(),
+            }
+            if request.now is not None:
+                kwargs["now"] = request.now.isoformat()
+            if request.lookback_days is not None:
+                kwargs["lookback_days"] = request.lookback_days
+            # Each crawler has its own settings; the first installs the reactor for all.
+            spider = load_object(get(request.source).spider)
+            crawler = Crawler(spider, settings, init_reactor=n == 0)
+            process.crawl(crawler, **kwargs)
+            crawlers.append((request, crawler))
         one_line_logs()  # after crawl(): Scrapy installs its root log handler there
         process.start()
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        run_id = stats.get("buzz/run_id")
-        reason = str(stats.get("finish_reason", "not started"))
-        if run_id is None:
-            return CrawlOutcome(None, "failed", reason, 0, 0)
-        with engine.connect() as conn:
-            (run,) = [r for r in list_runs(conn, 50, source) if r["id"] == run_id]
-        return CrawlOutcome(
-            int(run_id),
-            str(run["status"]),
-            reason,
-            int(run["pages"]),
-            int(run["items"]),
-            tuple(run["channels"]),
-        )
+        return [_outcome(engine, r.source, c) for r, c in crawlers]
     finally:
-        release_crawl_lock(engine, source)
+        for source in taken:
+            release_crawl_lock(engine, source)
         engine.dispose()
+
+
+def _outcome(engine: Engine, source: str, crawler: Any) -> CrawlOutcome:
+    """What a finished crawler's run record says."""
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    run_id = stats.get("buzz/run_id")
+    reason = str(stats.get("finish_reason", "not started"))
+    if run_id is None:
+        return CrawlOutcome(None, "failed", reason, 0, 0, source=source)
+    with engine.connect() as conn:
+        (run,) = [r for r in list_runs(conn, 50, source) if r["id"] == run_id]
+    return CrawlOutcome(
+        int(run_id),
+        str(run["status"]),
+        reason,
+        int(run["pages"]),
+        int(run["items"]),
+        tuple(run["channels"]),
+        source=source,
+    )
 
 
 def crawl_records(conn: Any, platform: str | None = None) -> list[CrawlRecord]:
@@ -288,7 +318,7 @@ def rank_week(
             if not any(c.status != "not_crawled" for c in coverage):
                 raise NoData(
                     f"no crawl covers the week {window.week_id}: crawl it first "
-                    f"(`buzz crawl ptt --since {window.week_id}` or `buzz weekly --week "
+                    f"(`buzz crawl --all --since {window.week_id}` or `buzz weekly --week "
                     f"{window.week_id}`)"
                 )
             boards = build_leaderboards(rows, window, top=top)

@@ -12,9 +12,12 @@ from pathlib import Path
 
 from buzz.config import Config
 from buzz.jobs import engine_for
+from crawlers.sources import all_sources
+from ranking.leaderboard import PLATFORM_NAMES
 from storage.members import MemberImport, import_members
 
-PLATFORMS = ("ptt", "dcard", "mobile01", "facebook", "youtube", "news")
+# The platforms of the reference report (ranking's vocabulary) and of every registered source.
+PLATFORMS = tuple(dict.fromkeys([*PLATFORM_NAMES, *(s.platform for s in all_sources())]))
 COLUMNS = ("member_id", "platform", "handle")
 MAX_ID = 64
 MAX_HANDLE = 128
@@ -154,7 +157,7 @@ def _problem(member_id: str, platform: str, handle: str) -> str | None:
     if not platform:
         return "empty platform"
     if platform not in PLATFORMS:
-        return f"unknown platform {platform!r} (known: {', '.join(PLATFORMS)})"
+        return f"unknown platform {platform!r} (known: {', '.join(sorted(PLATFORMS))})"
     if not handle:
         return "empty handle"
     if len(handle) > MAX_HANDLE:

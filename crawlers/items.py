@@ -1,38 +1,77 @@
-"""Items the spiders hand to the pipelines."""
+"""Items the spiders hand to the pipeline, the same for every source."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from crawlers.pages.ptt import PttArticle, PttIndexRow
+
+@dataclass(frozen=True, slots=True)
+class ReplyData:
+    """One reply (push, comment, floor) with the key that keeps it one reply across crawls."""
+
+    key: str
+    tag: str
+    user: str
+    content: str
+    ip: str | None
+    replied_at: datetime | None
+    time_inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
-class PttArticleItem:
-    """A parsed PTT article page (or a 404 for one) of a board, as crawled at `crawled_at`."""
+class ThreadItem:
+    """A crawled thread with its replies, keyed by what identifies it within its platform.
 
-    article: PttArticle
-    board: str
-    pinned: bool
+    `replies_complete` is False when only some of the thread's replies could be had (a page of
+    comments failed): then replies missing from this crawl are not taken as removed.
+    """
+
+    platform: str
+    channel: str
+    thread_key: str
+    url: str
+    title: str
+    body: str
+    posted_at: datetime | None
     crawled_at: datetime
-
-    @property
-    def thread_key(self) -> str:
-        """The thread's identity: PTT article ids are unique only within a board."""
-        return ptt_thread_key(self.board, self.article.article_id)
+    replies: tuple[ReplyData, ...] = field(default=())
+    status: str = "ok"
+    category: str | None = None
+    author_id: str | None = None
+    author_nickname: str | None = None
+    ip: str | None = None
+    pinned: bool = False
+    replies_complete: bool = True
 
 
 @dataclass(frozen=True, slots=True)
-class PttIndexItem:
-    """One board index page's rows in page order; deleted rows let the pipeline retire threads."""
+class GoneItem:
+    """A thread the site says is gone (a 404, a deleted or hidden flag), with the reason."""
 
-    board: str
+    platform: str
+    channel: str
+    thread_key: str
+    url: str
+    status: str = "deleted"
+
+
+@dataclass(frozen=True, slots=True)
+class ListingRow:
+    """One row of a channel's listing: which thread, where, and whether it is a deleted stub."""
+
+    thread_key: str | None
+    position: int | None
+    author: str | None = None
+    deleted: bool = False
+    pinned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ListingItem:
+    """One listing page of a channel (a board index page, a page of a forum's posts)."""
+
+    platform: str
+    channel: str
     page: int
-    rows: tuple[PttIndexRow, ...]
-    crawled_at: datetime
-
-
-def ptt_thread_key(board: str, article_id: str) -> str:
-    """`Gossiping/M.1499790734.A.833`: a board-qualified PTT article id."""
-    return f"{board}/{article_id}"
+    rows: tuple[ListingRow, ...]

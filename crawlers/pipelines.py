@@ -13,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from scrapy import signals
@@ -23,15 +23,13 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from twisted.internet import task
 
 from crawlers.completeness import CrawlTally
-from crawlers.deletions import StoredThread, deleted_threads
-from crawlers.identity import reply_keys
-from crawlers.items import PttArticleItem, PttIndexItem, ptt_thread_key
+from crawlers.items import GoneItem, ListingItem, ListingRow, ThreadItem
 from crawlers.liveness import HEARTBEAT_EVERY, holder_alive, me
-from crawlers.pages.ptt import PttIndexRow
+from crawlers.sources import Source, StoredThread, get
 from storage.db import make_engine, write_transaction
 from storage.locks import acquire_lock, attach_run, heartbeat_lock, release_lock
 from storage.migrate import current_revision, head_revision
-from storage.queries import live_threads_by_authors
+from storage.queries import live_threads
 from storage.records import ReplyRecord, ThreadRecord
 from storage.runs import close_crashed_runs, finish_run, heartbeat_run, save_channels, start_run
 from storage.writes import mark_thread_status, write_threads
@@ -54,36 +52,35 @@ def lock_key(source: str) -> str:
     return f"crawl:{source}"
 
 
-def ptt_records(item: PttArticleItem) -> tuple[ThreadRecord, list[ReplyRecord]]:
-    """Turn a parsed PTT article into the storage records, keying each push."""
-    a = item.article
+def records(item: ThreadItem) -> tuple[ThreadRecord, list[ReplyRecord]]:
+    """A crawled thread as the storage records (the same for every source)."""
     thread = ThreadRecord(
-        platform="ptt",
-        channel=item.board,
+        platform=item.platform,
+        channel=item.channel,
         thread_key=item.thread_key,
-        url=a.url,
-        title=a.title,
-        category=a.category,
-        author_id=a.author_id,
-        author_nickname=a.author_nickname,
-        posted_at=a.posted_at,
-        ip=a.ip,
-        status=a.status,
-        body=a.body,
+        url=item.url,
+        title=item.title,
+        category=item.category,
+        author_id=item.author_id,
+        author_nickname=item.author_nickname,
+        posted_at=item.posted_at,
+        ip=item.ip,
+        status=item.status,
+        body=item.body,
         pinned=item.pinned,
+        replies_complete=item.replies_complete,
     )
-    keys = reply_keys((p.tag, p.user, p.raw_time, p.content) for p in a.pushes)
     replies = [
         ReplyRecord(
-            reply_key=key,
-            tag=p.tag,
-            user=p.user,
-            content=p.content,
-            ip=p.ip,
-            replied_at=p.time,
-            time_inferred=p.time_inferred,
+            reply_key=r.key,
+            tag=r.tag,
+            user=r.user,
+            content=r.content,
+            ip=r.ip,
+            replied_at=r.replied_at,
+            time_inferred=r.time_inferred,
         )
-        for key, p in zip(keys, a.pushes, strict=True)
+        for r in item.replies
     ]
     return thread, replies
 
@@ -149,12 +146,13 @@ class StoragePipeline:
         self.batch_size = batch_size
         self.run_args = run_args or {}
         self.batch: Batch = []
-        self.deleted: list[tuple[str, str, str]] = []
-        self.index_pages: dict[str, dict[int, tuple[PttIndexRow, ...]]] = {}
+        self.deleted: list[GoneItem] = []
+        self.listings: dict[str, dict[int, tuple[ListingRow, ...]]] = {}
+        self.source: Source | None = None
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="buzz-db")
         self.run_id: int | None = None
         self.crawler: Crawler | None = None
-        self.source = "unknown"
+        self.source_name = "unknown"
         self.holder = me()
         self.heartbeat: task.LoopingCall | None = None
         self.tally: CrawlTally | None = None
@@ -175,7 +173,11 @@ class StoragePipeline:
         pipeline = cls(engine, crawler.settings.getint("BUZZ_WRITE_BATCH", 50))
         pipeline.crawler = crawler
         spider = crawler.spider
-        pipeline.source = spider.name if spider is not None else "unknown"
+        pipeline.source_name = spider.name if spider is not None else "unknown"
+        try:
+            pipeline.source = get(pipeline.source_name)
+        except KeyError:
+            pipeline.source = None
         pipeline.take_lock()
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
@@ -185,10 +187,10 @@ class StoragePipeline:
         now = datetime.now(UTC)
         host, pid = self.holder.host, self.holder.pid
         with write_transaction(self.engine) as conn:
-            ok, other = acquire_lock(conn, lock_key(self.source), host, pid, now, holder_alive)
+            ok, other = acquire_lock(conn, lock_key(self.source_name), host, pid, now, holder_alive)
         if not ok and other is not None:
             raise CrawlRefused(
-                f"another {self.source} crawl is running (run {other.run_id or '?'}, pid "
+                f"another {self.source_name} crawl is running (run {other.run_id or '?'}, pid "
                 f"{other.pid} on {other.host}, since {other.acquired_at:%Y-%m-%d %H:%M} UTC)"
             )
 
@@ -204,7 +206,7 @@ class StoragePipeline:
                 logger.warning("closed crawl runs %s as crashed (their process is gone)", crashed)
             run_id = start_run(
                 conn,
-                self.source,
+                self.source_name,
                 self.run_args,
                 now,
                 host=self.holder.host,
@@ -212,7 +214,7 @@ class StoragePipeline:
                 covers_from=getattr(spider, "since", None),
                 observed_at=getattr(spider, "now", None) or now,
             )
-            attach_run(conn, lock_key(self.source), self.holder.host, self.holder.pid, run_id)
+            attach_run(conn, lock_key(self.source_name), self.holder.host, self.holder.pid, run_id)
             return run_id
 
     async def open_spider(self) -> None:
@@ -232,7 +234,9 @@ class StoragePipeline:
             with write_transaction(self.engine) as conn:
                 if self.run_id is not None:
                     heartbeat_run(conn, self.run_id, now)
-                heartbeat_lock(conn, lock_key(self.source), self.holder.host, self.holder.pid, now)
+                heartbeat_lock(
+                    conn, lock_key(self.source_name), self.holder.host, self.holder.pid, now
+                )
 
         def done(future: Any) -> None:
             if future.exception() is not None:
@@ -242,20 +246,17 @@ class StoragePipeline:
 
     async def process_item(self, item: Any) -> Any:
         """Queue the item and write a full batch."""
-        if isinstance(item, PttIndexItem):
-            self.index_pages.setdefault(item.board, {})[item.page] = item.rows
-            return item
-        if not isinstance(item, PttArticleItem):
-            return item
-        if item.article.status == "ok":
-            self.batch.append(ptt_records(item))
-        else:
-            self.deleted.append((item.board, item.thread_key, item.article.url))
+        if isinstance(item, ListingItem):
+            self.listings.setdefault(item.channel, {})[item.page] = item.rows
+        elif isinstance(item, GoneItem):
+            self.deleted.append(item)
+        elif isinstance(item, ThreadItem):
+            self.batch.append(records(item))
         if len(self.batch) >= self.batch_size:
             await self.flush()
         return item
 
-    def _write(self, batch: Batch, deleted: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    def _write(self, batch: Batch, deleted: list[GoneItem]) -> list[tuple[str, str]]:
         """Write one batch (on the writer thread); return the (board, url) of what was lost."""
 
         def work() -> None:
@@ -263,15 +264,15 @@ class StoragePipeline:
             with write_transaction(self.engine) as conn:
                 if batch:
                     write_threads(conn, batch, seen_at)
-                for _board, thread_key, _url in deleted:
-                    mark_thread_status(conn, "ptt", thread_key, "deleted", seen_at)
+                for gone in deleted:
+                    mark_thread_status(conn, gone.platform, gone.thread_key, gone.status, seen_at)
 
         try:
             retry_busy(work)
         except DBAPIError as exc:
             first = str(exc.orig or exc).splitlines()[0]
             logger.error("could not store %d threads: %s", len(batch) + len(deleted), first)
-            return [(t.channel, t.url) for t, _ in batch] + [(b, u) for b, _k, u in deleted]
+            return [(t.channel, t.url) for t, _ in batch] + [(g.channel, g.url) for g in deleted]
         return []
 
     async def flush(self) -> None:
@@ -292,49 +293,51 @@ class StoragePipeline:
             for thread, replies in batch:
                 self.tally[thread.channel].threads += 1
                 self.tally[thread.channel].replies += len(replies)
-            for board, _key, _url in deleted:
-                self.tally[board].deleted += 1
+            for gone in deleted:
+                self.tally[gone.channel].deleted += 1
 
-    def _retire_deleted_rows(self) -> dict[str, int | None]:
-        """Mark threads deleted whose index rows now read `(本文已被刪除) [author]`.
+    def _retire_vanished(self) -> dict[str, int | None]:
+        """Mark threads deleted that the channels' listings say are gone (the source's rule).
 
-        Returns, per board, how many were retired (None when the write failed).
+        Returns, per channel, how many were retired (None when the write failed).
         """
         retired: dict[str, int | None] = {}
-        for board, pages in self.index_pages.items():
-            authors = {r.author for rows in pages.values() for r in rows if r.deleted and r.author}
-            if not authors:
-                continue
+        source = self.source
+        if source is None or source.retire is None:
+            return retired
+        rule = source.retire
+        cutoff = getattr(self.crawler.spider if self.crawler else None, "cutoff", None)
+        since = cutoff - timedelta(days=2) if isinstance(cutoff, datetime) else None
+        for channel, pages in self.listings.items():
 
-            def work(board: str = board, pages: Any = pages, authors: Any = authors) -> int:
+            def work(channel: str = channel, pages: Any = pages) -> int:
                 seen_at = datetime.now(UTC)
                 with write_transaction(self.engine) as conn:
                     stored = [
-                        StoredThread(key.split("/", 1)[-1], author)
-                        for key, author in live_threads_by_authors(conn, "ptt", board, authors)
+                        StoredThread(key, source.position(key), author)
+                        for key, author in live_threads(conn, source.platform, channel, since)
                     ]
-                    gone = deleted_threads(pages, stored)
-                    for article_id in gone:
-                        key = ptt_thread_key(board, article_id)
-                        mark_thread_status(conn, "ptt", key, "deleted", seen_at)
+                    gone = rule(pages, stored)
+                    for key in gone:
+                        mark_thread_status(conn, source.platform, key, "deleted", seen_at)
                     return len(gone)
 
             try:
-                retired[board] = retry_busy(work)
+                retired[channel] = retry_busy(work)
             except DBAPIError as exc:
-                logger.error("%s: could not retire deleted rows: %s", board, exc.orig or exc)
-                retired[board] = None
+                logger.error("%s: could not retire vanished threads: %s", channel, exc.orig or exc)
+                retired[channel] = None
         return retired
 
     async def close_spider(self) -> None:
         """Write the remainder and retire threads whose index rows say they were deleted."""
         await self.flush()
-        retired = await self.run_in_db_thread(self._retire_deleted_rows)
+        retired = await self.run_in_db_thread(self._retire_vanished)
         if self.tally is None:
             return
         for board, count in retired.items():
             if count is None:
-                self.tally[board].lose("failed", "store_error", f"{board} deleted rows")
+                self.tally[board].lose("failed", "store_error", f"{board} listing")
             else:
                 self.tally[board].deleted += count
 
@@ -376,7 +379,7 @@ class StoragePipeline:
         """Give the source's lock back and close the engine."""
         try:
             with write_transaction(self.engine) as conn:
-                release_lock(conn, lock_key(self.source), self.holder.host, self.holder.pid)
+                release_lock(conn, lock_key(self.source_name), self.holder.host, self.holder.pid)
         except DBAPIError as exc:
             logger.warning("could not release the crawl lock: %s", exc.orig or exc)
         self.engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from crawlers.home import default_database_url
+from crawlers.sources import all_sources
 
 BOT_NAME = "buzz"
 SPIDER_MODULES = ["crawlers.spiders"]
@@ -17,7 +18,11 @@ USER_AGENT = os.environ.get(
 )
 ROBOTSTXT_OBEY = os.environ.get("BUZZ_ROBOTSTXT_OBEY", "1") != "0"
 
-PTT_BASE_URL = os.environ.get("PTT_BASE_URL", "https://www.ptt.cc").rstrip("/")
+# Each source's site: PTT_BASE_URL, DCARD_BASE_URL, ... (a replica on loopback in tests).
+for _source in all_sources():
+    globals()[_source.base_url_env] = os.environ.get(
+        _source.base_url_env, _source.default_base_url
+    ).rstrip("/")
 BUZZ_DATABASE_URL = default_database_url()
 BUZZ_LOOKBACK_DAYS = int(os.environ.get("BUZZ_LOOKBACK_DAYS", "14"))
 BUZZ_WRITE_BATCH = 50

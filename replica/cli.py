@@ -36,26 +36,26 @@ def _fault_arg(text: str) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser; every command's help ends with an example."""
+    example = names()[-1]
     parser = argparse.ArgumentParser(
         prog="python -m replica",
         description="Deterministic local stand-ins for the crawled sites, with a clock and truth.",
-        epilog="Example: python -m replica serve --port 8080",
+        epilog=f"Example: python -m replica serve --source {example} --port 8080",
     )
     sub = parser.add_subparsers(dest="command", required=True)
     fmt = argparse.RawDescriptionHelpFormatter
 
     serve = sub.add_parser(
         "serve",
-        help="serve the PTT replica over HTTP",
+        help="serve one source's replica over HTTP",
         formatter_class=fmt,
         epilog=(
             "Example:\n"
-            "  python -m replica serve --port 0 --now 2019-02-11T09:00:00+08:00 --fault-rate 0.05"
+            f"  python -m replica serve --source {example} --port 0 \\\n"
+            "      --now 2019-02-11T09:00:00+08:00 --fault-rate 0.05"
         ),
     )
-    serve.add_argument(
-        "--source", choices=names(), default="ptt", help="which site to serve (default ptt)"
-    )
+    serve.add_argument("--source", choices=names(), default=names()[0], help="which site to serve")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one")
     serve.add_argument("--now", type=_now_arg, default=DEFAULT_NOW, help="the clock (ISO time)")
@@ -73,11 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
         "truth",
         help="print a week's ground truth as JSON",
         formatter_class=fmt,
-        epilog="Example:\n  python -m replica truth --week 2019-02-04 > truth.json",
+        epilog=(
+            f"Example:\n  python -m replica truth --source {example} --week 2019-02-04 > truth.json"
+        ),
     )
-    truth.add_argument(
-        "--source", choices=names(), default="ptt", help="which site's truth (default ptt)"
-    )
+    truth.add_argument("--source", choices=names(), default=names()[0], help="which site's truth")
     truth.add_argument("--week", required=True, help="the week's Monday, YYYY-MM-DD")
     truth.add_argument("--now", type=_now_arg, default=DEFAULT_NOW, help="the clock (ISO time)")
     truth.add_argument("--seed", type=int, default=DEFAULT_SEED, help="world seed (default 7)")
@@ -98,7 +98,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.members_out:
         write_members(args.members_out, args.seed)
     server = make_server(
-        args.now, args.seed, args.fault_rate, args.host, args.port, args.verbose, args.source
+        args.source, args.now, args.seed, args.fault_rate, args.host, args.port, args.verbose
     )
 
     def stop(signum: int, frame: FrameType | None) -> None:

@@ -204,13 +204,13 @@ class ReplicaHandler(BaseHTTPRequestHandler):
 
 
 def make_server(
+    source: str,
     now: datetime | None = None,
     seed: int = DEFAULT_SEED,
     fault_rate: float = 0.0,
     host: str = "127.0.0.1",
     port: int = 0,
     verbose: bool = False,
-    source: str = "ptt",
 ) -> ReplicaServer:
     """Build (and bind) a replica server for one source's site, a world seed and a clock."""
     if not 0.0 <= fault_rate <= 1.0:
@@ -261,13 +261,13 @@ class RunningReplica:
 
 
 def serve_in_thread(
+    source: str,
     now: datetime | None = None,
     seed: int = DEFAULT_SEED,
     fault_rate: float = 0.0,
     host: str = "127.0.0.1",
     port: int = 0,
     verbose: bool = False,
-    source: str = "ptt",
 ) -> RunningReplica:
     """Start a source's replica on a free port in a daemon thread and return its handle."""
-    return RunningReplica(make_server(now, seed, fault_rate, host, port, verbose, source))
+    return RunningReplica(make_server(source, now, seed, fault_rate, host, port, verbose))

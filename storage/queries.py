@@ -143,19 +143,34 @@ def iter_thread_texts(
         result.close()
 
 
-def live_threads_by_authors(
-    conn: Connection, platform: str, channel: str, authors: Iterable[str]
-) -> list[tuple[str, str]]:
-    """(thread_key, author_id) of a channel's shown, unpinned threads by some authors."""
-    wanted = sorted({a for a in authors if a})
-    found: list[tuple[str, str]] = []
-    for start in range(0, len(wanted), 500):
-        stmt = select(threads.c.thread_key, threads.c.author_id).where(
-            threads.c.platform == platform,
-            threads.c.channel == channel,
-            threads.c.status == "ok",
-            threads.c.pinned.is_(False),
-            threads.c.author_id.in_(wanted[start : start + 500]),
+def live_threads(
+    conn: Connection,
+    platform: str,
+    channel: str,
+    posted_since: datetime | None = None,
+    authors: Iterable[str] | None = None,
+) -> list[tuple[str, str | None]]:
+    """(thread_key, author_id) of a channel's shown, unpinned threads, optionally narrowed.
+
+    `posted_since` keeps threads posted then or later (or of unknown post time); `authors`
+    keeps those authors' threads. Deleted-thread detection reads these.
+    """
+    base = select(threads.c.thread_key, threads.c.author_id).where(
+        threads.c.platform == platform,
+        threads.c.channel == channel,
+        threads.c.status == "ok",
+        threads.c.pinned.is_(False),
+    )
+    if posted_since is not None:
+        ensure_aware(posted_since, "posted_since")
+        base = base.where(
+            (threads.c.posted_at >= posted_since) | threads.c.posted_at.is_(None)
         )
+    if authors is None:
+        return [(key, author) for key, author in conn.execute(base).tuples()]
+    wanted = sorted({a for a in authors if a})
+    found: list[tuple[str, str | None]] = []
+    for start in range(0, len(wanted), 500):
+        stmt = base.where(threads.c.author_id.in_(wanted[start : start + 500]))
         found.extend((key, author) for key, author in conn.execute(stmt).tuples())
     return found

@@ -23,6 +23,8 @@ class ThreadRecord:
     status: str
     body: str
     pinned: bool = False
+    # False when only some replies could be read: absent ones are then not marked removed.
+    replies_complete: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -264,7 +264,7 @@ def _write_chunk(conn: Connection, chunk: ThreadBatch, seen_at: datetime) -> lis
                 thread_id,
                 page,
                 stored.get(thread_id, {}),
-                remove_absent=thread.status == "ok",
+                remove_absent=thread.status == "ok" and thread.replies_complete,
                 seen_at=seen_at,
             )
         )

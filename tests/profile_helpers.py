@@ -47,7 +47,7 @@ def strength(raw: float) -> int:
 
 def config_for(url: str, tmp_path: Path) -> Config:
     """A Config on a test database, reports under tmp_path."""
-    return Config(database_url=url, reports_dir=tmp_path / "reports", ptt_base_url="")
+    return Config(database_url=url, reports_dir=tmp_path / "reports")
 
 
 def post(

@@ -24,7 +24,7 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
         (["rank", "--week", "2019-02-05"], "--week: 2019-02-05 is a Tuesday"),
         (["report", "--week", "last week"], "--week: 'last week' is not a week"),
         (["weekly", "--now", "yesterday"], "--now: not an ISO 8601 time: 'yesterday'"),
-        (["crawl", "ptt", "--boards", "Stock,../etc"], "--boards: '../etc' is not a board name"),
+        (["crawl", "ptt", "--boards", "Stock,../etc"], "--channels: '../etc' is not a PTT board"),
         (["crawl", "ptt", "--lookback-days", "-1", "--since", "2019-02-04"], "--lookback-days"),
         (["schedule", "--at", "someday 25:00", "--dry-run"], "--at: 'someday 25:00'"),
         (["profiles", "build", "--idf", "/nonexistent/idf.json"], "--idf: /nonexistent/idf.json"),
@@ -97,7 +97,10 @@ def test_crawl_runs_lists_runs_as_a_table_or_json(runner: CliRunner) -> None:
     [
         (["schedule", "--at", "mon 06:00:75"], "--at: 'mon 06:00:75' is not a weekday and time"),
         (["schedule", "--now", "soon", "--dry-run"], "--now: not an ISO 8601 time: 'soon'"),
-        (["schedule", "--boards", "Stock,../x", "--dry-run"], "--boards: '../x' is not a board"),
+        (
+            ["schedule", "--boards", "Stock,../x", "--dry-run"],
+            "--channels: '../x' is not a channel",
+        ),
     ],
 )
 def test_schedule_bad_options_exit_2_before_anything_starts(

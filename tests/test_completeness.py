@@ -16,12 +16,13 @@ from twisted.internet.error import ConnectionRefusedError, TimeoutError
 from twisted.python.failure import Failure
 
 from crawlers.completeness import ChannelTally, CrawlTally
-from crawlers.deletions import StoredThread, deleted_threads
+from crawlers.deletions import retire_absent, retire_marked
 from crawlers.failures import classify_failure
+from crawlers.items import ListingRow
 from crawlers.jobdir import MARKER, JobdirError, mark_closed, mark_running, prepare_jobdir
 from crawlers.liveness import Holder
-from crawlers.pages.ptt import PttIndexRow
 from crawlers.pipelines import run_status
+from crawlers.sources import StoredThread
 from ranking.coverage import week_coverage
 from ranking.models import CrawlRecord
 from ranking.windows import TAIPEI, parse_week
@@ -121,61 +122,59 @@ def test_network_errors_and_robots_are_named() -> None:
     assert classify_failure(_failure(robots)) == ("blocked", "robots_txt")
 
 
-# --- deleted index rows --------------------------------------------------------------------------
+# --- deleted listing rows ------------------------------------------------------------------------
 
 
-def row(aid: str | None, author: str, deleted: bool = False, pinned: bool = False) -> PttIndexRow:
-    return PttIndexRow(
-        article_id=None if deleted else aid,
-        url=None if deleted else f"/bbs/B/{aid}.html",
-        title=f"(本文已被刪除) [{author}]" if deleted else "t",
-        author=author,
-        date=" 2/05",
-        nrec="",
-        deleted=deleted,
-        pinned=pinned,
+def row(pos: int | None, author: str, deleted: bool = False, pinned: bool = False) -> ListingRow:
+    return ListingRow(
+        None if deleted else key(pos or 0), None if deleted else pos, author, deleted, pinned
     )
 
 
-def aid(epoch: int) -> str:
-    return f"M.{epoch}.A.123"
+def key(pos: int) -> str:
+    return f"B/M.{pos}.A.123"
+
+
+def stored(pos: int, author: str) -> StoredThread:
+    return StoredThread(key(pos), pos, author)
 
 
 def test_a_deleted_row_retires_the_authors_thread_between_its_neighbours() -> None:
-    pages = {7: (row(aid(100), "a"), row(None, "bob", deleted=True), row(aid(300), "c"))}
-    stored = [
-        StoredThread(aid(200), "bob"),  # the deleted one
-        StoredThread(aid(50), "bob"),  # older, elsewhere
-        StoredThread(aid(250), "carol"),  # someone else's
-    ]
-    assert deleted_threads(pages, stored) == [aid(200)]
+    pages = {7: (row(100, "a"), row(None, "bob", deleted=True), row(300, "c"))}
+    threads = [stored(200, "bob"), stored(50, "bob"), stored(250, "carol")]
+    assert retire_marked(pages, threads) == [key(200)]
 
 
 def test_the_moderator_form_and_the_newest_row_are_matched_too() -> None:
-    pages = {7: (row(aid(100), "a"),), 8: (row(aid(300), "c"), row(None, "Bob", deleted=True))}
-    assert deleted_threads(pages, [StoredThread(aid(400), "bob")]) == [aid(400)]
+    pages = {7: (row(100, "a"),), 8: (row(300, "c"), row(None, "Bob", deleted=True))}
+    assert retire_marked(pages, [stored(400, "bob")]) == [key(400)]
 
 
 def test_no_match_across_a_missing_page_or_below_the_oldest_row() -> None:
-    gap = {7: (row(aid(100), "a"), row(None, "bob", deleted=True)), 9: (row(aid(900), "c"),)}
-    assert deleted_threads(gap, [StoredThread(aid(500), "bob")]) == []
-    oldest = {7: (row(None, "bob", deleted=True), row(aid(300), "c"))}
-    assert deleted_threads(oldest, [StoredThread(aid(200), "bob")]) == []
+    gap = {7: (row(100, "a"), row(None, "bob", deleted=True)), 9: (row(900, "c"),)}
+    assert retire_marked(gap, [stored(500, "bob")]) == []
+    oldest = {7: (row(None, "bob", deleted=True), row(300, "c"))}
+    assert retire_marked(oldest, [stored(200, "bob")]) == []
 
 
 def test_ambiguous_gaps_and_live_rows_are_left_alone() -> None:
-    pages = {7: (row(aid(100), "a"), row(None, "bob", deleted=True), row(aid(300), "c"))}
-    two = [StoredThread(aid(150), "bob"), StoredThread(aid(250), "bob")]
-    assert deleted_threads(pages, two) == []
-    live = {7: (row(aid(100), "a"), row(None, "bob", deleted=True), row(aid(200), "bob"))}
-    assert deleted_threads(live, [StoredThread(aid(200), "bob")]) == []
+    pages = {7: (row(100, "a"), row(None, "bob", deleted=True), row(300, "c"))}
+    assert retire_marked(pages, [stored(150, "bob"), stored(250, "bob")]) == []
+    live = {7: (row(100, "a"), row(None, "bob", deleted=True), row(200, "bob"))}
+    assert retire_marked(live, [stored(200, "bob")]) == []
 
 
 def test_pinned_rows_are_not_neighbours() -> None:
-    pages = {
-        7: (row(aid(100), "a"), row(None, "bob", deleted=True), row(aid(50), "m", pinned=True))
-    }
-    assert deleted_threads(pages, [StoredThread(aid(120), "bob")]) == [aid(120)]
+    pages = {7: (row(100, "a"), row(None, "bob", deleted=True), row(50, "m", pinned=True))}
+    assert retire_marked(pages, [stored(120, "bob")]) == [key(120)]
+
+
+def test_absent_threads_inside_a_run_of_pages_are_gone_and_nothing_outside_it() -> None:
+    pages = {1: (row(100, "a"), row(300, "b")), 2: (row(400, "c"), row(600, "d"))}
+    threads = [stored(200, "x"), stored(500, "y"), stored(50, "z"), stored(700, "w")]
+    assert retire_absent(pages, threads) == [key(200), key(500)]
+    split = {1: (row(100, "a"), row(300, "b")), 3: (row(400, "c"), row(600, "d"))}
+    assert retire_absent(split, [stored(350, "x")]) == []
 
 
 # --- JOBDIR ---------------------------------------------------------------------------------------

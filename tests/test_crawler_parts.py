@@ -12,9 +12,9 @@ from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
 from crawlers.identity import reply_keys
-from crawlers.items import PttArticleItem, PttIndexItem
+from crawlers.items import GoneItem, ListingItem, ThreadItem
 from crawlers.middlewares import BackoffRetryMiddleware, retry_after_seconds
-from crawlers.pipelines import errors_by_kind, ptt_records
+from crawlers.pipelines import errors_by_kind, records
 from crawlers.spiders.ptt import PttSpider, parse_since
 from ranking.windows import TAIPEI
 from replica.ptt.site import Site
@@ -92,7 +92,7 @@ def site() -> Site:
 def spider_for(since: str) -> PttSpider:
     """A spider bound to a crawler with the project's settings."""
     crawler = get_crawler(PttSpider, {"PTT_BASE_URL": "http://replica.test"})
-    spider = PttSpider.from_crawler(crawler, boards="Stock", since=since, now=NOW.isoformat())
+    spider = PttSpider.from_crawler(crawler, channels="Stock", since=since, now=NOW.isoformat())
     spider.cutoff = spider.since
     return spider
 
@@ -128,10 +128,11 @@ def test_article_page_becomes_an_item_with_stable_reply_keys(site: Site) -> None
         r.url for r in index if isinstance(r, Request) and r.callback == spider.parse_article_page
     ).split(".test", 1)[1]
     (item,) = list(spider.parse_article_page(replica_response(site, path), "Stock", False))
-    assert isinstance(item, PttArticleItem) and item.article.status == "ok"
-    thread, replies = ptt_records(item)
-    assert thread.channel == "Stock" and thread.thread_key == f"Stock/{item.article.article_id}"
-    assert len({r.reply_key for r in replies}) == len(replies) == len(item.article.pushes)
+    assert isinstance(item, ThreadItem) and item.status == "ok"
+    thread, replies = records(item)
+    article_id = path.rsplit("/", 1)[1].removesuffix(".html")
+    assert thread.channel == "Stock" and thread.thread_key == f"Stock/{article_id}"
+    assert len({r.reply_key for r in replies}) == len(replies) == len(item.replies) > 0
 
 
 def test_a_404_article_becomes_a_deleted_item(site: Site) -> None:
@@ -140,7 +141,8 @@ def test_a_404_article_becomes_a_deleted_item(site: Site) -> None:
     resp = replica_response(site, "/bbs/Stock/M.1549000000.A.ABC.html")
     assert resp.status == 404
     (item,) = list(spider.parse_article_page(resp, "Stock", False))
-    assert isinstance(item, PttArticleItem) and item.article.status == "deleted"
+    assert isinstance(item, GoneItem) and item.status == "deleted"
+    assert item.thread_key == "Stock/M.1549000000.A.ABC"
 
 
 def test_a_challenge_page_is_counted_as_blocked_not_an_item() -> None:
@@ -159,8 +161,9 @@ def test_an_index_page_yields_its_rows_for_deletion_matching(site: Site) -> None
     """Every index page goes to the pipeline with its number, so deleted rows can be matched."""
     spider = spider_for("2019-02-04")
     out = list(spider.parse_index_page(replica_response(site, "/bbs/Stock/index.html"), "Stock"))
-    (page,) = [r for r in out if isinstance(r, PttIndexItem)]
-    assert page.board == "Stock" and page.page == site.pages("Stock") and page.rows
+    (page,) = [r for r in out if isinstance(r, ListingItem)]
+    assert page.channel == "Stock" and page.page == site.pages("Stock") and page.rows
+    assert all(r.thread_key and r.thread_key.startswith("Stock/M.") for r in page.rows)
     assert spider.tally["Stock"].pages == 1
 
 

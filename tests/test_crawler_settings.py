@@ -34,11 +34,12 @@ def test_polite_defaults() -> None:
 
 def test_the_local_profile_only_drops_waiting_not_politeness() -> None:
     """Crawling the replica removes start delays but keeps robots.txt and AutoThrottle."""
-    config = Config("sqlite:///x.sqlite3", Path("reports"), "http://127.0.0.1:1")
+    config = Config("sqlite:///x.sqlite3", Path("reports"), base_urls={"ptt": "http://127.0.0.1:1"})
     request = CrawlRequest(
-        boards=["Stock"], since=week_starting(date(2019, 2, 4)).start, local=True
+        source="ptt", channels=["Stock"], since=week_starting(date(2019, 2, 4)).start, local=True
     )
     overrides = crawl_settings(config, request)
     assert overrides["AUTOTHROTTLE_START_DELAY"] == 0.0
     assert "ROBOTSTXT_OBEY" not in overrides and "AUTOTHROTTLE_ENABLED" not in overrides
     assert overrides["LOG_LEVEL"] == "WARNING"
+    assert overrides["PTT_BASE_URL"] == "http://127.0.0.1:1"

@@ -21,7 +21,7 @@ from e2e_helpers import ROOT, buzz_env, crawl, key, run_buzz, stored_counts
 from sqlalchemy import select
 from storage_fixtures import database_urls, fresh_database
 
-from buzz.jobs import DEFAULT_PTT_BOARDS
+from crawlers.sources import get
 from ranking.windows import TAIPEI, week_starting
 from replica.members import write_members
 from replica.ptt.truth import week_truth
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.e2e
 NOW = datetime(2019, 2, 11, 9, 0, tzinfo=TAIPEI)
 WEEK = date(2019, 2, 4)
 FEW = ["Stock", "Gossiping", "car"]
-ALL = list(DEFAULT_PTT_BOARDS)
+ALL = list(get("ptt").default_channels)
 
 
 @pytest.fixture(params=database_urls())
@@ -111,7 +111,7 @@ def test_a_site_that_dies_mid_crawl_gives_a_marked_report_and_exit_1(
     db_url: str, tmp_path: Path
 ) -> None:
     """The weekly job exits 1 naming the channels, and every report format marks them."""
-    with serve_in_thread(now=NOW) as site:
+    with serve_in_thread("ptt", now=NOW) as site:
         args = ["weekly", "--week", WEEK.isoformat(), "--now", NOW.isoformat(), "--quiet"]
         proc = start_buzz(args, db_url, site, tmp_path)
         wait_for_requests(site, 250, proc)
@@ -138,7 +138,7 @@ def test_a_site_that_dies_mid_crawl_gives_a_marked_report_and_exit_1(
 
 
 def test_a_misspelt_board_is_reported_as_not_found(db_url: str, tmp_path: Path) -> None:
-    with serve_in_thread(now=NOW) as site:
+    with serve_in_thread("ptt", now=NOW) as site:
         proc = run_buzz(crawl_args(["Stock", "Gosiping"]), db_url, site.url, tmp_path, expect=1)
     assert "ptt/Gosiping: failed: not found: its first page answered 404" in proc.stderr
     assert proc.stderr.strip().splitlines()[-1] == "buzz: crawl run 1 incomplete: ptt/Gosiping"
@@ -150,7 +150,7 @@ def test_a_misspelt_board_is_reported_as_not_found(db_url: str, tmp_path: Path) 
 
 def test_a_second_crawl_is_refused_while_the_first_stays_exact(db_url: str, tmp_path: Path) -> None:
     """One writer per source: the second crawl says who holds it; ranking meanwhile is safe."""
-    with serve_in_thread(now=NOW) as site:
+    with serve_in_thread("ptt", now=NOW) as site:
         # The first crawl takes every board (some seconds), so it is still running when the
         # second one starts.
         first = start_buzz(crawl_args(ALL), db_url, site, tmp_path)
@@ -175,7 +175,7 @@ def test_a_crawl_killed_then_rerun_or_resumed_is_exact(
 ) -> None:
     """SIGKILL at several points: a plain rerun and a --jobdir resume both end exact."""
     jobdir = tmp_path / "job"
-    with serve_in_thread(now=NOW) as site:
+    with serve_in_thread("ptt", now=NOW) as site:
         killed = start_buzz(crawl_args(FEW, "--jobdir", str(jobdir)), db_url, site, tmp_path)
         wait_for_requests(site, after, killed)
         killed.send_signal(signal.SIGKILL)
@@ -193,7 +193,7 @@ def test_a_crawl_stopped_with_sigint_resumes_exactly_from_its_jobdir(
     db_url: str, tmp_path: Path
 ) -> None:
     jobdir = tmp_path / "job"
-    with serve_in_thread(now=NOW) as site:
+    with serve_in_thread("ptt", now=NOW) as site:
         stopped = start_buzz(crawl_args(FEW, "--jobdir", str(jobdir)), db_url, site, tmp_path)
         wait_for_requests(site, 120, stopped)
         stopped.send_signal(signal.SIGINT)
@@ -213,10 +213,10 @@ def test_a_crawl_stopped_with_sigint_resumes_exactly_from_its_jobdir(
 def test_threads_deleted_between_two_crawls_leave_the_board(db_url: str, tmp_path: Path) -> None:
     """A deleted index row has no link; its thread is matched by author and position."""
     early = datetime(2019, 2, 9, 12, 0, tzinfo=TAIPEI)
-    with serve_in_thread(now=early) as site:
+    with serve_in_thread("ptt", now=early) as site:
         crawl(db_url, site.url, tmp_path, ["BabyMother", "Gossiping"], WEEK, early)
     first = {t["article_id"] for t in week_truth(WEEK, now=early)["threads"] if t["status"] == "ok"}
-    with serve_in_thread(now=NOW) as site:
+    with serve_in_thread("ptt", now=NOW) as site:
         crawl(db_url, site.url, tmp_path, ["BabyMother", "Gossiping"], WEEK, NOW)
     truth = week_truth(WEEK, now=NOW)
     gone = [
@@ -245,7 +245,7 @@ def test_threads_deleted_between_two_crawls_leave_the_board(db_url: str, tmp_pat
 def test_an_unfinished_week_is_refused_or_marked_provisional(db_url: str, tmp_path: Path) -> None:
     midweek = datetime(2019, 2, 13, 12, 0, tzinfo=TAIPEI)
     args = ["weekly", "--week", "2019-02-11", "--now", midweek.isoformat(), "--boards", "Stock"]
-    with serve_in_thread(now=midweek) as site:
+    with serve_in_thread("ptt", now=midweek) as site:
         refused = run_buzz([*args, "--quiet"], db_url, site.url, tmp_path, expect=2)
         assert "is not over until 2019-02-18 00:00" in refused.stderr
         done = run_buzz([*args, "--quiet", "--provisional"], db_url, site.url, tmp_path)

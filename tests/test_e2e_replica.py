@@ -12,14 +12,15 @@ from e2e_helpers import crawl, expected_board, key, run_buzz, stored_counts, tab
 from storage_fixtures import database_urls, fresh_database
 
 from buzz.config import load_config
-from buzz.jobs import DEFAULT_PTT_BOARDS, rank_week, stored_boards
+from buzz.jobs import rank_week, stored_boards
+from crawlers.sources import get
 from ranking.windows import TAIPEI, week_starting
 from replica.ptt.truth import week_truth
 from replica.server import RunningReplica, serve_in_thread
 
 pytestmark = pytest.mark.e2e
 
-BOARDS = list(DEFAULT_PTT_BOARDS)  # the replica serves the same ten boards
+BOARDS = list(get("ptt").default_channels)  # the replica serves the same ten boards
 
 
 @pytest.fixture(params=database_urls())
@@ -85,7 +86,7 @@ def test_crawl_matches_truth_for_the_reference_week_and_recrawl_changes_nothing(
 ) -> None:
     """Week 2019-02-04 is counted exactly; crawling it again leaves the same rows."""
     now = datetime(2019, 2, 11, 9, 0, tzinfo=TAIPEI)
-    with serve_in_thread(now=now, fault_rate=0.05) as site:
+    with serve_in_thread("ptt", now=now, fault_rate=0.05) as site:
         crawl(db_url, site.url, tmp_path, BOARDS, date(2019, 2, 4), now)
         check_week(db_url, site, tmp_path, date(2019, 2, 4), now)
         check_shared_ids(db_url, date(2019, 2, 4), now)
@@ -98,7 +99,7 @@ def test_crawl_matches_truth_for_the_reference_week_and_recrawl_changes_nothing(
 def test_year_rollover_week_matches_truth(db_url: str, tmp_path: Path) -> None:
     """A week running from 2018-12-31 into January counts pushes whose year had to be inferred."""
     now = datetime(2019, 1, 8, 12, 0, tzinfo=TAIPEI)
-    with serve_in_thread(now=now) as site:
+    with serve_in_thread("ptt", now=now) as site:
         crawl(db_url, site.url, tmp_path, BOARDS, date(2018, 12, 31), now)
         check_week(db_url, site, tmp_path, date(2018, 12, 31), now)
 
@@ -109,9 +110,9 @@ def test_recrawl_later_sees_edits_new_pushes_and_removals_without_double_countin
     """Crawl mid-week, then after edits, removals and deletions: counts equal the later truth."""
     early = datetime(2019, 2, 7, 12, 0, tzinfo=TAIPEI)
     late = datetime(2019, 2, 11, 9, 0, tzinfo=TAIPEI)
-    with serve_in_thread(now=early) as site:
+    with serve_in_thread("ptt", now=early) as site:
         crawl(db_url, site.url, tmp_path, BOARDS, date(2019, 2, 4), early)
-    with serve_in_thread(now=late) as site:
+    with serve_in_thread("ptt", now=late) as site:
         crawl(db_url, site.url, tmp_path, BOARDS, date(2019, 2, 4), late)
         check_week(db_url, site, tmp_path, date(2019, 2, 4), late)
     sizes = table_sizes(db_url)
@@ -121,7 +122,7 @@ def test_recrawl_later_sees_edits_new_pushes_and_removals_without_double_countin
 def test_weekly_command_writes_the_report(db_url: str, tmp_path: Path) -> None:
     """`buzz weekly` crawls, ranks and writes the three report files."""
     now = datetime(2019, 2, 11, 9, 0, tzinfo=TAIPEI)
-    with serve_in_thread(now=now) as site:
+    with serve_in_thread("ptt", now=now) as site:
         proc = run_buzz(
             [
                 "weekly",

@@ -189,12 +189,12 @@ def stub_crawl(monkeypatch: pytest.MonkeyPatch, outcome: Exception | None) -> No
     """Make the weekly crawl raise `outcome`, or end the command at once with exit 0."""
     import buzz.jobs
 
-    def fake(config: Any, request: Any) -> Any:
+    def fake(config: Any, requests: Any) -> Any:
         if outcome is not None:
             raise outcome
         raise SystemExit(0)
 
-    monkeypatch.setattr(buzz.jobs, "run_crawl", fake)
+    monkeypatch.setattr(buzz.jobs, "run_crawls", fake)
 
 
 def test_weekly_refuses_a_published_week_in_one_line_and_force_redoes_it(

@@ -41,7 +41,7 @@ def test_bad_rows_are_reported_with_line_numbers_and_good_rows_kept() -> None:
     ]
     assert [(p.line, p.reason) for p in parsed.problems] == [
         (5, "empty member_id"),
-        (6, "unknown platform 'plurk' (known: ptt, dcard, mobile01, facebook, youtube, news)"),
+        (6, "unknown platform 'plurk' (known: dcard, facebook, mobile01, news, ptt, youtube)"),
         (8, "empty handle"),
         (9, "ptt account 'alice' already belongs to U1 (line 2); an account belongs to one member"),
     ]

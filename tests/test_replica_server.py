@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def replica() -> Iterator[RunningReplica]:
-    with serve_in_thread() as running:
+    with serve_in_thread("ptt") as running:
         yield running
 
 
@@ -91,7 +91,7 @@ def test_faults_hit_first_attempts_only_and_are_deterministic() -> None:
     ]
     outcomes = []
     for _ in range(2):
-        with serve_in_thread(fault_rate=0.5) as running:
+        with serve_in_thread("ptt", fault_rate=0.5) as running:
             first = {p: _request(running.url, "GET", p) for p in paths}
             second = {p: _request(running.url, "GET", p)[0] for p in paths}
             faults = {p: r[0] for p, r in first.items() if r[0] != 200}
@@ -110,7 +110,18 @@ def test_serve_command_prints_its_url_and_stops_on_sigterm(tmp_path: Path) -> No
     members = tmp_path / "members.csv"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "replica", "serve", "--port", "0", "--members-out", str(members)],
+        [
+            sys.executable,
+            "-m",
+            "replica",
+            "serve",
+            "--source",
+            "ptt",
+            "--port",
+            "0",
+            "--members-out",
+            str(members),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -121,7 +132,9 @@ def test_serve_command_prints_its_url_and_stops_on_sigterm(tmp_path: Path) -> No
         assert proc.stdout is not None
         line = proc.stdout.readline().strip()
         m = re.fullmatch(
-            r"replica serving ptt at (http://127\.0\.0\.1:\d+) now=2019-02-11T09:00:00\+08:00 seed=7", line
+            r"replica serving ptt at (http://127\.0\.0\.1:\d+) "
+            r"now=2019-02-11T09:00:00\+08:00 seed=7",
+            line,
         )
         assert m, line
         status, _, _ = _request(m.group(1), "GET", "/bbs/Stock/index.html")

@@ -121,13 +121,26 @@ def test_truth_rejects_a_week_that_does_not_start_on_monday(
 ) -> None:
     with pytest.raises(ValueError, match="Monday"):
         week_truth(date(2019, 2, 5))
-    assert main(["truth", "--week", "2019-02-05"]) == 2
+    assert main(["truth", "--source", "ptt", "--week", "2019-02-05"]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Monday" in err
 
 
 def test_truth_command_prints_json_for_a_past_clock(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["truth", "--week", "2019-01-28", "--now", "2019-02-01T12:00:00+08:00"]) == 0
+    assert (
+        main(
+            [
+                "truth",
+                "--source",
+                "ptt",
+                "--week",
+                "2019-01-28",
+                "--now",
+                "2019-02-01T12:00:00+08:00",
+            ]
+        )
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["now"] == "2019-02-01T12:00:00+08:00"
     assert all(t["posted_at"] <= data["now"] for t in data["threads"])

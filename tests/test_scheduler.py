@@ -205,7 +205,7 @@ def _dead(host: str, pid: int, beat: datetime | None, now: datetime) -> bool:
 @pytest.fixture(scope="module")
 def replica() -> Iterator[RunningReplica]:
     """The local PTT, its clock at 2019-02-11 09:00 Taipei."""
-    with serve_in_thread() as site:
+    with serve_in_thread("ptt") as site:
         yield site
 
 

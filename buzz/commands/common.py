@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from buzz.config import ConfigError, check_base_url
@@ -63,12 +64,47 @@ def datetime_option(name: str, text: str | None) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=TAIPEI)
 
 
-def boards_option(text: str | None, default: tuple[str, ...]) -> list[str]:
-    """Split --boards on commas; reject names PTT would not have."""
+def channels_option(text: str | None, source: str, default: Sequence[str] = ()) -> list[str]:
+    """Split a channels option on commas; reject names the source would not have."""
+    import re
+
+    from crawlers.sources import get
+
     if not text:
         return list(default)
-    boards = [b.strip() for b in text.split(",") if b.strip()]
-    bad = [b for b in boards if not b.replace("_", "").replace("-", "").isalnum()]
-    if bad or not boards:
-        fail(f"--boards: {','.join(bad) or text!r} is not a board name like Gossiping or Tech_Job")
-    return boards
+    entry = get(source)
+    pattern = re.compile(entry.channel_pattern)
+    channels = [c.strip() for c in text.split(",") if c.strip()]
+    bad = [c for c in channels if not pattern.fullmatch(c)]
+    if bad or not channels:
+        fail(
+            f"--channels: {','.join(bad) or text!r} is not a {entry.label} "
+            f"{entry.channel_word} name"
+        )
+    return channels
+
+
+def names_option(option: str, text: str) -> list[str]:
+    """Split a list of channel names on commas; reject what no site would name a channel."""
+    import re
+
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    bad = [n for n in names if not re.fullmatch(r"[\w][\w.-]{0,63}", n)]
+    if bad or not names:
+        fail(
+            f"{option}: {','.join(bad) or text!r} is not a channel name like Gossiping or Tech_Job"
+        )
+    return names
+
+
+def sources_option(text: str | None, configured: Sequence[str]) -> list[str]:
+    """Split --sources on commas (default: the configured ones); reject unknown names."""
+    from crawlers.sources import names
+
+    if not text:
+        return list(configured)
+    wanted = [s.strip() for s in text.split(",") if s.strip()]
+    bad = [s for s in wanted if s not in names()]
+    if bad or not wanted:
+        fail(f"--sources: {','.join(bad) or text!r} is not one of {', '.join(names())}")
+    return wanted

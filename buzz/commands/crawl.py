@@ -3,68 +3,144 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from buzz.commands.common import base_url_option, boards_option, datetime_option, week_option
+from buzz.commands.common import base_url_option, channels_option, datetime_option, week_option
 from buzz.config import load_config
 from buzz.errors import EXIT_FAILED, fail
+from crawlers.sources import Source
+
+if TYPE_CHECKING:
+    from buzz.jobs import CrawlOutcome
 
 
-def register(app: typer.Typer) -> None:
-    """Add the `crawl` group."""
-    crawl = typer.Typer(help="Crawl sources into the database.", no_args_is_help=True)
+def finish(outcomes: list[CrawlOutcome], jobdir: Path | None) -> None:
+    """Print each crawl and exit 1 naming what did not finish or was not complete."""
+    from buzz.summary import print_crawl
+
+    for outcome in outcomes:
+        print_crawl(outcome)
+    unfinished = [o for o in outcomes if o.finish_reason != "finished"]
+    if unfinished:
+        hint = " (run again with the same --jobdir to resume)" if jobdir else ""
+        reasons = ", ".join(sorted({o.finish_reason for o in unfinished}))
+        fail(f"crawl did not finish: {reasons}{hint}", code=EXIT_FAILED)
+    partial = [o for o in outcomes if o.status != "complete"]
+    if partial:
+        fail(
+            "; ".join(
+                f"crawl run {o.run_id} {o.status}: "
+                + "; ".join(p.split(":", 1)[0] for p in o.problems)
+                for o in partial
+            ),
+            code=EXIT_FAILED,
+        )
+
+
+def source_command(crawl: typer.Typer, source: Source) -> None:
+    """Add `buzz crawl <source>`."""
+    word = source.channel_word
+    example = ",".join(source.default_channels[:2])
 
     @crawl.command(
-        "ptt",
-        epilog="Example: buzz crawl ptt --boards Gossiping,Stock --since 2019-02-04",
+        source.name,
+        help=(
+            f"Crawl {source.label} {word}s back to the window start minus the lookback.\n\n"
+            f"Exits 1 when a {word} could not be crawled completely (blocked, rate-limited, "
+            f"failed or not found pages, or an interrupted walk; one line per {word} on "
+            f"stderr), 3 when another {source.name} crawl runs on the same database."
+        ),
+        epilog=f"Example: buzz crawl {source.name} --channels {example} --since 2019-02-04",
     )
-    def crawl_ptt(
-        boards: str = typer.Option(None, help="Comma-separated boards (default: the usual ten)."),
+    def crawl_source(
+        channels: str = typer.Option(
+            None,
+            "--channels",
+            f"--{word}s",
+            help=f"Comma-separated {word}s (default: buzz.toml's, else {source.label}'s usual).",
+        ),
         since: str = typer.Option(None, help="Window start, a Monday (default: last week)."),
-        now: str = typer.Option(None, help="Crawl time to assume for push-year inference."),
-        lookback_days: int = typer.Option(14, help="Also crawl threads this many days older."),
+        now: str = typer.Option(None, help="The crawl time to assume (the replica's clock)."),
+        lookback_days: int = typer.Option(
+            None, help="Also crawl threads this many days older (default buzz.toml's, 14)."
+        ),
         jobdir: Path = typer.Option(None, help="Keep crawl state here to resume after a stop."),
-        base_url: str = typer.Option(None, help="Site to crawl (default PTT_BASE_URL)."),
+        base_url: str = typer.Option(
+            None, help=f"Site to crawl (default {source.base_url_env} or buzz.toml)."
+        ),
         quiet: bool = typer.Option(False, "--quiet", help="No progress lines."),
     ) -> None:
-        """Crawl PTT boards from the newest index page back to the window start minus lookback.
-
-        Exits 1 when a board could not be crawled completely (blocked, rate-limited, failed or
-        not found pages, or an interrupted walk; one line per board on stderr), 3 when another
-        PTT crawl is running on the same database.
-        """
-        from buzz.jobs import DEFAULT_PTT_BOARDS, CrawlRequest, run_crawl
-        from buzz.summary import print_crawl
+        from buzz.jobs import CrawlRequest, run_crawls
 
         config = load_config()
         if base_url:
-            config = replace(config, ptt_base_url=base_url_option(base_url) or "")
+            config = config.with_base_url(source.name, base_url_option(base_url) or "")
         now_dt = datetime_option("--now", now)
         window = week_option(since, now_dt, name="--since", unfinished=True)
-        if lookback_days < 0:
+        if lookback_days is not None and lookback_days < 0:
             fail("--lookback-days must be 0 or more")
         request = CrawlRequest(
-            boards=boards_option(boards, DEFAULT_PTT_BOARDS),
+            source=source.name,
+            channels=channels_option(channels, source.name, config.source(source.name).channels),
             since=window.start,
             now=now_dt,
             lookback_days=lookback_days,
             jobdir=jobdir,
             progress_interval=0.0 if quiet else 5.0,
         )
-        outcome = run_crawl(config, request)
-        print_crawl(outcome)
-        if outcome.finish_reason != "finished":
-            hint = " (run again with the same --jobdir to resume)" if jobdir else ""
-            fail(f"crawl did not finish: {outcome.finish_reason}{hint}", code=EXIT_FAILED)
-        if outcome.status != "complete":
-            fail(
-                f"crawl run {outcome.run_id} {outcome.status}: "
-                + "; ".join(p.split(":", 1)[0] for p in outcome.problems),
-                code=EXIT_FAILED,
+        finish(run_crawls(config, [request]), jobdir)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `crawl` group: one command per source, `--all`, and `runs`."""
+    from crawlers.sources import all_sources
+
+    crawl = typer.Typer(
+        help="Crawl sources into the database (`buzz crawl --all`: every configured source).",
+        invoke_without_command=True,
+        epilog="Example: buzz crawl --all --since 2019-02-04",
+    )
+
+    @crawl.callback()
+    def crawl_all(
+        ctx: typer.Context,
+        all_: bool = typer.Option(
+            False, "--all", help="Crawl every source buzz.toml enables, each with its channels."
+        ),
+        since: str = typer.Option(None, help="With --all: the window start, a Monday."),
+        now: str = typer.Option(None, help="With --all: the crawl time to assume."),
+        quiet: bool = typer.Option(False, "--quiet", help="With --all: no progress lines."),
+    ) -> None:
+        """Crawl sources into the database."""
+        if ctx.invoked_subcommand is not None:
+            return
+        if not all_:
+            typer.echo(ctx.get_help())
+            raise typer.Exit(0)
+        from buzz.jobs import CrawlRequest, run_crawls
+
+        config = load_config()
+        now_dt = datetime_option("--now", now)
+        window = week_option(since, now_dt, name="--since", unfinished=True)
+        requests = [
+            CrawlRequest(
+                source=s.name,
+                channels=s.channels,
+                since=window.start,
+                now=now_dt,
+                progress_interval=0.0 if quiet else 5.0,
             )
+            for s in config.enabled()
+        ]
+        if not requests:
+            fail("no source is enabled in buzz.toml", code=EXIT_FAILED)
+        finish(run_crawls(config, requests), None)
+
+    for source in all_sources():
+        source_command(crawl, source)
 
     @crawl.command("runs", epilog="Example: buzz crawl runs --limit 5")
     def runs(

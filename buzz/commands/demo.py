@@ -43,31 +43,56 @@ def register(app: typer.Typer) -> None:
         Data goes to $BUZZ_HOME (or, when unset, a `demo` folder of its own in the user data
         folder, so the replica never mixes with real data).
         """
+        from contextlib import ExitStack
+
         from buzz import demo_steps
-        from buzz.jobs import DEFAULT_PTT_BOARDS, CrawlRequest, rank_week, report_week, run_crawl
+        from buzz.configfile import FileSettings, SourceSettings, render
+        from buzz.jobs import CrawlRequest, rank_week, report_week, run_crawls
+        from crawlers.sources import all_sources
         from ranking.windows import last_complete_week, weeks_back
+        from replica import sources as replica_sources
         from replica.members import write_members
         from replica.server import serve_in_thread
 
         started = time.monotonic()
-        base = demo_config(load_config())
-        typer.echo(f"data: {base.home} (database {redact_url(base.database_url)})")
-        with serve_in_thread(now=datetime_option("--now", now), seed=seed) as site:
-            typer.echo(f"replica: {site.url} (clock {site.now.isoformat()})")
-            config = replace(base, ptt_base_url=site.url)
-            last = last_complete_week(site.now)
-            windows = weeks_back(last, weeks)
-            boards = list(DEFAULT_PTT_BOARDS)
-            request = CrawlRequest(
-                boards=boards,
-                since=windows[0].start,
-                now=site.now,
-                local=True,
-                progress_interval=3.0,
+        config = demo_config(load_config())
+        typer.echo(f"data: {config.home} (database {redact_url(config.database_url)})")
+        clock = datetime_option("--now", now)
+        served = [s for s in all_sources() if s.name in replica_sources.names()]
+        with ExitStack() as stack:
+            sites = {}
+            for source in served:
+                site = stack.enter_context(serve_in_thread(source.name, now=clock, seed=seed))
+                sites[source.name] = site
+                config = config.with_base_url(source.name, site.url)
+                typer.echo(f"replica {source.name}: {site.url} (clock {site.now.isoformat()})")
+            site_now = next(iter(sites.values())).now
+            settings = FileSettings(
+                tuple(
+                    SourceSettings(s.name, s.default_channels, base_url=sites[s.name].url)
+                    for s in served
+                )
             )
-            print_crawl(run_crawl(config, request))
+            config.home.mkdir(parents=True, exist_ok=True)
+            toml = config.home / "buzz.toml"
+            toml.write_text(render(settings), encoding="utf-8")
+            typer.echo(f"config: {toml} (the replica's sources and channels)")
+            windows = weeks_back(last_complete_week(site_now), weeks)
+            requests = [
+                CrawlRequest(
+                    source=s.name,
+                    channels=s.default_channels,
+                    since=windows[0].start,
+                    now=site_now,
+                    local=True,
+                    progress_interval=3.0,
+                )
+                for s in served
+            ]
+            for outcome in run_crawls(config, requests):
+                print_crawl(outcome)
             members_csv = write_members(config.home / "members.csv", seed=seed)
-        channels = [("ptt", b) for b in boards]
+        channels = [(s.platform, c) for s in served for c in s.default_channels]
         for window in windows:
             ranked = rank_week(config, window, channels=channels)
         demo_steps.after_ranking(config, windows, members_csv)
@@ -78,5 +103,5 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"        {paths.csv.resolve()}")
         typer.echo(f"        {paths.markdown.resolve()}")
         if not os.environ.get("BUZZ_HOME"):
-            typer.echo(f"to use this data: export BUZZ_HOME={base.home}")
+            typer.echo(f"to use this data: export BUZZ_HOME={config.home}")
         typer.echo(f"demo done in {timedelta(seconds=round(time.monotonic() - started))}")

@@ -1,76 +1,60 @@
-"""`buzz parse`: run a page parser on a saved page and print what it extracts as JSON."""
+"""`buzz parse <source>-<kind>`: run a page parser on a saved page and print it as JSON."""
 
 from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
 from pathlib import Path
-from typing import Annotated
 
 import typer
 
 from buzz.commands.common import datetime_option
 from buzz.errors import fail
-from crawlers.pages.ptt import PttParseError, parse_article, parse_index
+from crawlers.sources import Parser, Source, all_sources
 
 parse_app = typer.Typer(
     name="parse",
-    help="Parse a saved page (no network) and print the extracted data as JSON.",
-    epilog="Example: buzz parse ptt-article saved/M.1499790734.A.833.html | jq .counts",
+    help="Parse a saved page or API response (no network) and print what it holds as JSON.",
+    epilog="Example: " + next(p.example for s in all_sources() for p in s.parsers),
     no_args_is_help=True,
 )
 
-FileArg = Annotated[str, typer.Argument(help="The saved HTML page, or - to read stdin.")]
-UrlOpt = Annotated[
-    str | None,
-    typer.Option("--url", help="The page's address; default: the canonical link in the page."),
-]
-
 
 def register(app: typer.Typer) -> None:
-    """Add the `parse` command group to the `buzz` app."""
+    """Add the `parse` group: one command per parser of every source."""
+    for source in all_sources():
+        for parser in source.parsers:
+            _command(source, parser)
     app.add_typer(parse_app, name="parse")
 
 
-@parse_app.command(
-    "ptt-article",
-    epilog="Example: buzz parse ptt-article page.html --crawled-at 2024-05-01T12:00:00+08:00",
-)
-def ptt_article(
-    file: FileArg,
-    url: UrlOpt = None,
-    crawled_at: Annotated[
-        str | None,
-        typer.Option(
-            "--crawled-at",
-            help="When the page was fetched (ISO 8601; no offset means Asia/Taipei). "
-            "Push times, which carry no year, are never placed after it.",
+def _command(source: Source, parser: Parser) -> None:
+    """Add `buzz parse <source>-<kind>`."""
+
+    @parse_app.command(
+        f"{source.name}-{parser.kind}",
+        help=f"Print {parser.summary} as JSON.",
+        epilog=f"Example: {parser.example}",
+    )
+    def parse_page(
+        file: str = typer.Argument(..., help="The saved page or response, or - to read stdin."),
+        url: str = typer.Option(
+            None, "--url", help="The page's address (default: what the page says, if anything)."
         ),
-    ] = None,
-) -> None:
-    """Print a PTT article page as JSON: header, body, pushes with inferred years, counts."""
-    when = _crawled_at(crawled_at)
-    data = _read(file)
-    try:
-        article = parse_article(data, url=url, crawled_at=when)
-    except PttParseError as exc:
-        fail(f"{file}: {exc}")
-    _print(article.to_dict())
-
-
-@parse_app.command(
-    "ptt-index",
-    epilog="Example: buzz parse ptt-index index.html --url https://www.ptt.cc/bbs/Beauty/index.html",
-)
-def ptt_index(file: FileArg, url: UrlOpt = None) -> None:
-    """Print a PTT board index page as JSON: rows (pinned ones flagged) and paging links."""
-    data = _read(file)
-    try:
-        page = parse_index(data, url=url)
-    except PttParseError as exc:
-        fail(f"{file}: {exc}")
-    _print(page.to_dict())
+        crawled_at: str = typer.Option(
+            None,
+            "--crawled-at",
+            help="When it was fetched (ISO 8601; no offset means Asia/Taipei). Times that "
+            "carry no year are never placed after it.",
+        ),
+    ) -> None:
+        when = datetime_option("--crawled-at", crawled_at)
+        data = _read(file)
+        try:
+            parsed = parser.parse(data, url, when)
+        except parser.error as exc:
+            fail(f"{file}: {exc}")
+        typer.echo(json.dumps(parsed, ensure_ascii=False, indent=2))
 
 
 def _read(file: str) -> bytes:
@@ -86,13 +70,3 @@ def _read(file: str) -> bytes:
         fail(f"{file}: is a directory, not a saved page")
     except OSError as exc:
         fail(f"{file}: cannot read: {exc.strerror or exc}")
-
-
-def _crawled_at(value: str | None) -> datetime | None:
-    """Parse --crawled-at; a time without an offset is taken as Asia/Taipei."""
-    return datetime_option("--crawled-at", value)
-
-
-def _print(data: dict[str, object]) -> None:
-    """Print JSON as UTF-8 text, indented, whatever the terminal's locale."""
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))

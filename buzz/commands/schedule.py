@@ -8,7 +8,7 @@ from datetime import datetime
 
 import typer
 
-from buzz.commands.common import boards_option, datetime_option
+from buzz.commands.common import datetime_option, names_option
 from buzz.config import load_config
 from buzz.errors import fail
 from ranking.windows import TAIPEI
@@ -42,7 +42,10 @@ def register(app: typer.Typer) -> None:
             help="Rehearse: choose weeks as if it were this time; passed to the child as --now.",
         ),
         boards: str = typer.Option(
-            None, help="Comma-separated PTT boards, passed to the child weekly."
+            None,
+            "--channels",
+            "--boards",
+            help="Channels passed to the child weekly (when buzz.toml enables one source).",
         ),
     ) -> None:
         """Run the weekly job every week until stopped; slots missed while down run on start."""
@@ -54,7 +57,7 @@ def register(app: typer.Typer) -> None:
             fail(f"--at: {exc}")
         now_dt = datetime_option("--now", now)
         if boards is not None:
-            boards = ",".join(boards_option(boards, ()))
+            boards = ",".join(names_option("--channels", boards))
         if dry_run:
             for fire in next_runs(slot, datetime.now(TAIPEI)):
                 typer.echo(f"next weekly run: {fire.isoformat()}")

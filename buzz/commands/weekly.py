@@ -4,20 +4,38 @@ from __future__ import annotations
 
 import typer
 
-from buzz.commands.common import boards_option, datetime_option, week_option
+from buzz.commands.common import channels_option, datetime_option, sources_option, week_option
 from buzz.config import load_config
+from buzz.errors import fail
 from buzz.job_claims import claim_week, recorded_week
 from buzz.summary import print_summary
+from crawlers.sources import all_sources
+
+
+def platform_of(source: str) -> str:
+    """The platform a source's threads are stored under."""
+    from crawlers.sources import get
+
+    return get(source).platform
 
 
 def register(app: typer.Typer) -> None:
     """Add `weekly`."""
 
-    @app.command("weekly", epilog="Example: buzz weekly --week 2019-02-04 --boards Gossiping,Stock")
+    first = all_sources()[0]
+    example = f"--sources {first.name} --channels {','.join(first.default_channels[:2])}"
+
+    @app.command("weekly", epilog=f"Example: buzz weekly --week 2019-02-04 {example}")
     def weekly(
         week: str = typer.Option(None, help="Week start, a Monday (default: last complete week)."),
-        boards: str = typer.Option(
-            None, help="Comma-separated PTT boards (default: the usual ten)."
+        sources: str = typer.Option(
+            None, help="Comma-separated sources (default: every one buzz.toml enables)."
+        ),
+        channels: str = typer.Option(
+            None,
+            "--channels",
+            "--boards",
+            help="With one source: its channels (default: buzz.toml's, else the usual ones).",
         ),
         now: str = typer.Option(None, help="Treat this as the current time."),
         top: int = typer.Option(10, min=1, max=100, help="Entries per leaderboard."),
@@ -40,36 +58,43 @@ def register(app: typer.Typer) -> None:
         being done by another run.
         """
         from buzz.jobs import (
-            DEFAULT_PTT_BOARDS,
             CrawlRequest,
             exit_for_incomplete,
             rank_week,
             report_week,
-            run_crawl,
+            run_crawls,
         )
         from buzz.summary import print_crawl
 
         config = load_config()
         now_dt = datetime_option("--now", now)
         window = week_option(week, now_dt, provisional=provisional)
-        chosen = boards_option(boards, DEFAULT_PTT_BOARDS)
-        request = CrawlRequest(
-            boards=chosen,
-            since=window.start,
-            now=now_dt,
-            progress_interval=0.0 if quiet else 5.0,
-        )
+        chosen = sources_option(sources, [s.name for s in config.enabled()])
+        if not chosen:
+            fail("no source is enabled in buzz.toml (or name some with --sources)")
+        if channels and len(chosen) > 1:
+            fail("--channels: name one source with --sources to give its channels")
+        requests = [
+            CrawlRequest(
+                source=name,
+                channels=channels_option(channels, name, config.source(name).channels),
+                since=window.start,
+                now=now_dt,
+                progress_interval=0.0 if quiet else 5.0,
+            )
+            for name in chosen
+        ]
         trigger = "manual" if job_run is None else "schedule"
         run_id = claim_week(config, window, trigger, force=force, job_run_id=job_run)
         with recorded_week(config, run_id) as outcome:
-            crawled = run_crawl(config, request)
-            print_crawl(crawled, details=False)
+            for crawled in run_crawls(config, requests):
+                print_crawl(crawled, details=False)
             boards_ = rank_week(
                 config,
                 window,
                 top=top,
                 provisional=provisional,
-                channels=[("ptt", b) for b in chosen],
+                channels=[(platform_of(r.source), c) for r in requests for c in r.channels],
             )
             print_summary(boards_)
             paths, _ = report_week(config, window, provisional=provisional)

@@ -2,40 +2,23 @@
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import AsyncIterator, Iterator
-from datetime import date, datetime, time, timedelta
-from email.utils import parsedate_to_datetime
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.http import FormRequest, Response, TextResponse
-from twisted.python.failure import Failure
 
-from crawlers.completeness import CrawlTally
-from crawlers.failures import classify_failure
-from crawlers.items import PttArticleItem, PttIndexItem
-from crawlers.pages.ptt import TAIPEI, PttParseError, article_id_epoch, parse_article, parse_index
+from crawlers.items import GoneItem, ListingItem, ThreadItem
+from crawlers.pages.ptt import PttParseError, article_id_epoch, parse_article, parse_index
+from crawlers.sources import ptt
+from crawlers.spiders.base import CHANNEL, ROOT, SourceSpider, parse_since
 
-logger = logging.getLogger(__name__)
+__all__ = ["PttSpider", "page_number", "parse_since"]
 
 OVER18_COOKIE: dict[str | bytes, str | bytes | bool | float | int] = {"over18": "1"}
-CHANNEL = "buzz_channel"
 _PAGE_NO = re.compile(r"/index(\d+)\.html$")
-_STATE_KEY = "buzz_tally"
-
-
-def parse_since(text: str) -> datetime:
-    """Read `since` as a date (midnight Asia/Taipei) or a full ISO datetime."""
-    try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(0), tzinfo=TAIPEI)
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"since={text!r} is not a date like 2019-02-04") from None
-    return value if value.tzinfo else value.replace(tzinfo=TAIPEI)
 
 
 def page_number(url: str | None) -> int | None:
@@ -46,117 +29,22 @@ def page_number(url: str | None) -> int | None:
     return int(found[1]) if found else None
 
 
-def challenge_reason(message: str) -> bool:
-    """Whether a parse refusal means the site answered with a challenge or gate, not a page."""
-    return "challenge" in message or "over-18" in message
-
-
-class PttSpider(Spider):
-    """Crawl PTT boards: `scrapy crawl ptt -a boards=Gossiping,Stock -a since=2019-02-04`."""
+class PttSpider(SourceSpider):
+    """Crawl PTT boards: `scrapy crawl ptt -a channels=Gossiping,Stock -a since=2019-02-04`."""
 
     name = "ptt"
-    platform = "ptt"
+    source = ptt.SOURCE
 
-    def __init__(
-        self,
-        boards: str = "",
-        since: str = "",
-        lookback_days: str | int | None = None,
-        now: str | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(**kwargs)
-        self.boards = [b.strip() for b in boards.split(",") if b.strip()]
-        if not self.boards:
-            raise ValueError("ptt spider needs -a boards=Board1,Board2")
-        if not since:
-            raise ValueError("ptt spider needs -a since=YYYY-MM-DD (the window start)")
-        self.since = parse_since(since)
-        self.lookback_arg = lookback_days
-        self.now = datetime.fromisoformat(now) if now else None
-        if self.now is not None and self.now.tzinfo is None:
-            self.now = self.now.replace(tzinfo=TAIPEI)
-        self.cutoff = self.since
-        self.tally = CrawlTally(self.platform, self.boards)
-
-    @property
-    def run_args(self) -> dict[str, str]:
-        """What this run was asked to do, recorded with the crawl run."""
-        return {
-            "boards": ",".join(self.boards),
-            "since": self.since.isoformat(),
-            "lookback_days": "" if self.lookback_arg is None else str(self.lookback_arg),
-            "now": self.now.isoformat() if self.now else "",
-            "base_url": self.base_url,
-        }
-
-    @property
-    def base_url(self) -> str:
-        """The site's base URL (PTT_BASE_URL), so the same spider crawls ptt.cc or the replica."""
-        assert self.crawler is not None
-        return str(self.crawler.settings.get("PTT_BASE_URL")).rstrip("/")
-
-    async def start(self) -> AsyncIterator[Any]:
-        """One index request per board, newest page first."""
-        assert self.crawler is not None
-        lookback = self.lookback_arg
-        if lookback is None:
-            lookback = self.crawler.settings.getint("BUZZ_LOOKBACK_DAYS", 14)
-        self.cutoff = self.since - timedelta(days=int(lookback))
-        saved = getattr(self, "state", {}).get(_STATE_KEY)
-        if saved:
-            self.tally.restore(saved)
-        logger.info(
-            "ptt: boards=%s cutoff=%s base=%s", ",".join(self.boards), self.cutoff, self.base_url
-        )
-        for board in self.boards:
-            yield self.request(
-                f"{self.base_url}/bbs/{board}/index.html", self.parse_index_page, board, root=True
-            )
+    def first_requests(self, channel: str) -> list[Request]:
+        """A board's newest index page."""
+        url = f"{self.base_url}/bbs/{channel}/index.html"
+        return [self.request(url, self.parse_index_page, channel, root=True)]
 
     def request(
-        self, url: str, callback: Any, board: str, root: bool = False, **kw: Any
+        self, url: str, callback: Any, channel: str, root: bool = False, **kw: Any
     ) -> Request:
-        """A request attributed to a board, so every outcome lands in that board's tally."""
-        meta = {CHANNEL: board, "buzz_root": root, **kw.pop("meta", {})}
-        return Request(
-            url,
-            callback=callback,
-            errback=self.on_error,
-            cookies=OVER18_COOKIE,
-            cb_kwargs={"board": board, **kw.pop("cb_kwargs", {})},
-            meta=meta,
-            **kw,
-        )
-
-    def closed(self, reason: str) -> None:
-        """Keep the tally in the spider state, so a crawl resumed from JOBDIR continues it."""
-        state = getattr(self, "state", None)
-        if isinstance(state, dict):
-            state[_STATE_KEY] = self.tally.to_state()
-
-    def on_error(self, failure: Failure) -> None:
-        """Count a page that could not be had in its board's tally (one log line, no traceback)."""
-        request = failure.request  # type: ignore[attr-defined]
-        board = str(request.meta.get(CHANNEL, "?"))
-        loss, kind = classify_failure(failure)
-        self.tally[board].lose(loss, kind, request.url)
-        if request.meta.get("buzz_root"):
-            self.tally[board].root_loss = loss
-        self.count(f"lost/{loss}")
-        logger.debug("ptt: %s: %s (%s)", request.url, loss, kind)
-
-    def crawled_at(self, response: Response) -> datetime:
-        """When the page was seen: the -a now override, else the server's Date header."""
-        if self.now is not None:
-            return self.now
-        header = response.headers.get(b"Date")
-        if header:
-            try:
-                return parsedate_to_datetime(header.decode("latin-1")).astimezone(TAIPEI)
-            except (TypeError, ValueError):
-                pass
-        return datetime.now(TAIPEI)
+        """Every PTT request carries the over-18 cookie."""
+        return super().request(url, callback, channel, root, cookies=OVER18_COOKIE, **kw)
 
     def over18_gate(self, response: Response) -> Iterator[Request]:
         """Answer PTT's age gate the way a person would, then continue where we were going."""
@@ -170,26 +58,11 @@ class PttSpider(Spider):
             callback=response.request.callback,
             errback=self.on_error,
             cb_kwargs=response.request.cb_kwargs,
-            meta={CHANNEL: response.meta.get(CHANNEL), "buzz_root": response.meta.get("buzz_root")},
+            meta={CHANNEL: response.meta.get(CHANNEL), ROOT: response.meta.get(ROOT)},
             dont_filter=True,
         )
 
-    def count(self, key: str) -> None:
-        """Bump a buzz/ stats counter."""
-        if self.crawler is not None and self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"buzz/{key}")
-
-    def refused(self, response: Response, board: str, exc: PttParseError) -> None:
-        """A page that is not what was asked for: a challenge is blocked, anything else failed."""
-        message = str(exc)
-        loss = "blocked" if challenge_reason(message) else "failed"
-        self.tally[board].lose(loss, "challenge" if loss == "blocked" else "parse", response.url)
-        if response.meta.get("buzz_root"):
-            self.tally[board].root_loss = loss
-        self.count("errors/parse")
-        logger.debug("ptt: %s: %s", response.url, message)
-
-    def parse_index_page(self, response: Response, board: str) -> Iterator[Any]:
+    def parse_index_page(self, response: Response, channel: str) -> Iterator[Any]:
         """Queue the articles on one index page and decide whether to go one page older."""
         if urlsplit(response.url).path.startswith("/ask/over18"):
             yield from self.over18_gate(response)
@@ -197,20 +70,17 @@ class PttSpider(Spider):
         try:
             page = parse_index(response.body, url=response.url)
         except PttParseError as exc:
-            self.refused(response, board, exc)
+            self.refused(response, channel, str(exc))
             return
-        tally = self.tally[board]
-        tally.pages += 1
-        if response.meta.get("buzz_root"):
-            tally.root_fetched = True
+        self.fetched(response, channel)
         number = page_number(response.url)
         if number is None:
             previous = page_number(page.prev_url)
             number = previous + 1 if previous is not None else 1
-        yield PttIndexItem(
-            board=board, page=number, rows=page.rows, crawled_at=self.crawled_at(response)
-        )
+        rows = tuple(ptt.listing_row(channel, row) for row in page.rows)
+        yield ListingItem(ptt.PLATFORM, channel, number, rows)
         oldest: int | None = None
+        cutoff = self.cutoff.timestamp()
         for row in page.rows:
             if row.deleted or not row.article_id or not row.url:
                 self.count("deleted_rows")
@@ -218,37 +88,36 @@ class PttSpider(Spider):
             epoch = article_id_epoch(row.article_id)
             if epoch is not None and not row.pinned:
                 oldest = epoch if oldest is None else min(oldest, epoch)
-            in_range = epoch is not None and epoch >= self.cutoff.timestamp()
-            if row.pinned or in_range:
+            if row.pinned or (epoch is not None and epoch >= cutoff):
                 yield self.request(
                     response.urljoin(row.url),
                     self.parse_article_page,
-                    board,
+                    channel,
                     cb_kwargs={"pinned": row.pinned},
                     meta={"handle_httpstatus_list": [404]},
                 )
-        if page.prev_url and (oldest is None or oldest >= self.cutoff.timestamp()):
-            yield self.request(response.urljoin(page.prev_url), self.parse_index_page, board)
+        if page.prev_url and (oldest is None or oldest >= cutoff):
+            yield self.request(response.urljoin(page.prev_url), self.parse_index_page, channel)
         else:
-            tally.walk_done = True
+            self.tally[channel].walk_done = True
 
     def parse_article_page(
-        self, response: Response, board: str, pinned: bool
-    ) -> Iterator[PttArticleItem | Request]:
+        self, response: Response, channel: str, pinned: bool
+    ) -> Iterator[ThreadItem | GoneItem | Request]:
         """Parse one article (a 404 becomes a deleted article) into an item."""
         if urlsplit(response.url).path.startswith("/ask/over18"):
             yield from self.over18_gate(response)
             return
+        crawled_at = self.crawled_at(response)
         try:
-            article = parse_article(
-                response.body, url=response.url, crawled_at=self.crawled_at(response)
-            )
+            article = parse_article(response.body, url=response.url, crawled_at=crawled_at)
         except PttParseError as exc:
-            self.refused(response, board, exc)
+            self.refused(response, channel, str(exc))
             return
-        self.tally[board].pages += 1
+        self.fetched(response, channel)
         if article.status != "ok":
             self.count("deleted_articles")
-        yield PttArticleItem(
-            article=article, board=board, pinned=pinned, crawled_at=self.crawled_at(response)
-        )
+            key = ptt.thread_key(channel, article.article_id)
+            yield GoneItem(ptt.PLATFORM, channel, key, response.url, article.status)
+            return
+        yield ptt.article_item(article, channel, pinned, crawled_at)

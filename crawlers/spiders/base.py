@@ -1,0 +1,184 @@
+"""What every source's spider shares: channels and window arguments, per-channel tallies.
+
+A spider subclasses SourceSpider, names its `source` entry, and yields requests made with
+`self.request(url, callback, channel)`, so every page fetched or lost lands in its channel's
+tally. Its own code is routing: which URLs, which parser, what to follow.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from datetime import date, datetime, time, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from scrapy import Request, Spider
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawlers.completeness import CrawlTally
+from crawlers.failures import classify_failure
+from crawlers.sources.base import Source
+
+logger = logging.getLogger(__name__)
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+CHANNEL = "buzz_channel"
+ROOT = "buzz_root"
+_STATE_KEY = "buzz_tally"
+
+
+def parse_since(text: str) -> datetime:
+    """Read `since` as a date (midnight Asia/Taipei) or a full ISO datetime."""
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time(0), tzinfo=TAIPEI)
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"since={text!r} is not a date like 2019-02-04") from None
+    return value if value.tzinfo else value.replace(tzinfo=TAIPEI)
+
+
+def challenge_reason(message: str) -> bool:
+    """Whether a parse refusal means the site answered with a challenge or gate, not a page."""
+    return "challenge" in message or "over-18" in message
+
+
+class SourceSpider(Spider):
+    """Shared arguments (`channels`, `since`, `lookback_days`, `now`) and loss accounting."""
+
+    source: ClassVar[Source]
+
+    def __init__(
+        self,
+        channels: str = "",
+        since: str = "",
+        lookback_days: str | int | None = None,
+        now: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        legacy = kwargs.pop("boards", "")  # `-a boards=` predates `channels` for PTT
+        super().__init__(**kwargs)
+        word = self.source.channel_word
+        self.channels = [c.strip() for c in (channels or legacy).split(",") if c.strip()]
+        if not self.channels:
+            raise ValueError(f"{self.name} spider needs -a channels=<{word}>,<{word}>")
+        if not since:
+            raise ValueError(f"{self.name} spider needs -a since=YYYY-MM-DD (the window start)")
+        self.since = parse_since(since)
+        self.lookback_arg = lookback_days
+        self.now = datetime.fromisoformat(now) if now else None
+        if self.now is not None and self.now.tzinfo is None:
+            self.now = self.now.replace(tzinfo=TAIPEI)
+        self.cutoff = self.since
+        self.tally = CrawlTally(self.source.platform, self.channels)
+
+    @property
+    def run_args(self) -> dict[str, str]:
+        """What this run was asked to do, recorded with the crawl run."""
+        return {
+            "channels": ",".join(self.channels),
+            "since": self.since.isoformat(),
+            "lookback_days": "" if self.lookback_arg is None else str(self.lookback_arg),
+            "now": self.now.isoformat() if self.now else "",
+            "base_url": self.base_url,
+        }
+
+    @property
+    def base_url(self) -> str:
+        """The site's base URL from its setting, so one spider crawls the site or its replica."""
+        assert self.crawler is not None
+        setting = self.crawler.settings.get(self.source.base_url_env)
+        return str(setting or self.source.default_base_url).rstrip("/")
+
+    async def start(self) -> AsyncIterator[Any]:
+        """Resume the tally when resuming, then the first request of every channel."""
+        assert self.crawler is not None
+        lookback = self.lookback_arg
+        if lookback is None:
+            lookback = self.crawler.settings.getint("BUZZ_LOOKBACK_DAYS", 14)
+        self.cutoff = self.since - timedelta(days=int(lookback))
+        saved = getattr(self, "state", {}).get(_STATE_KEY)
+        if saved:
+            self.tally.restore(saved)
+        logger.info(
+            "%s: channels=%s cutoff=%s base=%s",
+            self.name,
+            ",".join(self.channels),
+            self.cutoff,
+            self.base_url,
+        )
+        for channel in self.channels:
+            for request in self.first_requests(channel):
+                yield request
+
+    def first_requests(self, channel: str) -> list[Request]:
+        """The requests a channel's crawl starts from (made with request(..., root=True))."""
+        raise NotImplementedError
+
+    def request(
+        self, url: str, callback: Any, channel: str, root: bool = False, **kw: Any
+    ) -> Request:
+        """A request attributed to a channel, so every outcome lands in that channel's tally."""
+        meta = {CHANNEL: channel, ROOT: root, **kw.pop("meta", {})}
+        return Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            cb_kwargs={"channel": channel, **kw.pop("cb_kwargs", {})},
+            meta=meta,
+            **kw,
+        )
+
+    def closed(self, reason: str) -> None:
+        """Keep the tally in the spider state, so a crawl resumed from JOBDIR continues it."""
+        state = getattr(self, "state", None)
+        if isinstance(state, dict):
+            state[_STATE_KEY] = self.tally.to_state()
+
+    def on_error(self, failure: Failure) -> None:
+        """Count a page that could not be had in its channel's tally (no traceback)."""
+        request = failure.request  # type: ignore[attr-defined]
+        channel = str(request.meta.get(CHANNEL, "?"))
+        loss, kind = classify_failure(failure)
+        self.tally[channel].lose(loss, kind, request.url)
+        if request.meta.get(ROOT):
+            self.tally[channel].root_loss = loss
+        self.count(f"lost/{loss}")
+        logger.debug("%s: %s: %s (%s)", self.name, request.url, loss, kind)
+
+    def refused(self, response: Response, channel: str, message: str) -> None:
+        """A page that is not what was asked for: a challenge is blocked, anything else failed."""
+        loss = "blocked" if challenge_reason(message) else "failed"
+        kind = "challenge" if loss == "blocked" else "parse"
+        self.tally[channel].lose(loss, kind, response.url)
+        if response.meta.get(ROOT):
+            self.tally[channel].root_loss = loss
+        self.count("errors/parse")
+        logger.debug("%s: %s: %s", self.name, response.url, message)
+
+    def fetched(self, response: Response, channel: str) -> None:
+        """Count a page that was had and parsed."""
+        tally = self.tally[channel]
+        tally.pages += 1
+        if response.meta.get(ROOT):
+            tally.root_fetched = True
+
+    def crawled_at(self, response: Response) -> datetime:
+        """When the page was seen: the -a now override, else the server's Date header."""
+        if self.now is not None:
+            return self.now
+        header = response.headers.get(b"Date")
+        if header:
+            try:
+                return parsedate_to_datetime(header.decode("latin-1")).astimezone(TAIPEI)
+            except (TypeError, ValueError):
+                pass
+        return datetime.now(TAIPEI)
+
+    def count(self, key: str) -> None:
+        """Bump a buzz/ stats counter."""
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"buzz/{key}")
