@@ -21,8 +21,24 @@ CHANNEL_PRIOR = 2.0
 SATURATION = 6.0
 """Raw score at which the displayed score reaches 0.5 (score = raw / (raw + SATURATION))."""
 MAX_FINE = 3
+TITLE_WEIGHT = 3.0
+"""A keyword in the title counts this many times one in the body: the title names the topic."""
 
 _ASCII_HEAD = re.compile(r"[a-z]+")
+_TITLE_PREFIX = re.compile(
+    r"^\s*(?:(?:re|fw|fwd|轉)\s*[:：]\s*)*(?:[\[【［(（]\s*([^\]】］)）]{1,8}?)\s*[\]】］)）])?",
+    re.IGNORECASE,
+)
+_POST_TYPE_WORDS = (
+    "新聞 問題 情報 心得 閒聊 公告 討論 請益 分享 求助 推薦 轉錄 外電 黑特 爆卦 問卦 疑問 發問 "
+    "請問 求救 提問 經驗 抱怨 徵求 販售 收購 交換 贈送 售 賣 徵 買 出售 交易 換 送 板務 "
+    "活動 資訊 消息 轉貼 翻譯 新增 更新 好文 心情 其他 雜談 廢文 LIVE 直播 整理 懶人包"
+)
+POST_TYPES = frozenset(_POST_TYPE_WORDS.split())
+"""PTT post-type markers ([新聞], [問題], [販售]): they say what kind of post, not its topic."""
+_QUOTE_LINE = re.compile(r"^\s*(?:[:：>]|※\s*(?:引述|發信站|文章網址|編輯)|◆\s*From)")
+_APP_FOOTER = re.compile(r"-*\s*Sent from (?:JPTT|BePTT|PttX?|my) [^\n]*", re.IGNORECASE)
+"""`Sent from JPTT on my iPhone`: the reader app's footer names a phone, not the topic."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +73,20 @@ class Tagger:
                 index[word.lower()].append((tag.name, weight))
         self._index: Mapping[str, list[tuple[str, float]]] = dict(index)
 
-    def raw_scores(self, text: str) -> dict[str, float]:
-        """Raw keyword score per tag (top and fine, each on its own keywords only)."""
-        counts = Counter(self.segmenter.raw_cut(text))
+    def raw_scores(self, text: str, title: str | None = None) -> dict[str, float]:
+        """Raw keyword score per tag (top and fine, each on its own keywords only).
+
+        Quoted lines of `text` are left out; keywords of `title` (its post-type marker dropped)
+        count TITLE_WEIGHT times.
+        """
         raw: dict[str, float] = defaultdict(float)
+        self._add(raw, Counter(self.segmenter.raw_cut(strip_quotes(text))), 1.0)
+        if title:
+            self._add(raw, Counter(self.segmenter.raw_cut(strip_post_type(title))), TITLE_WEIGHT)
+        return raw
+
+    def _add(self, raw: dict[str, float], counts: Counter[str], scale: float) -> None:
+        """Add Σ weight × (1 + ln tf) × idf factor × scale of the keywords in `counts` to `raw`."""
         index = self._index
         for token, count in counts.items():
             hits = index.get(token)
@@ -74,12 +100,13 @@ class Tagger:
                 continue
             factor = (1.0 + math.log(count)) * (self.idf.factor(token) if self.idf else 1.0)
             for tag, weight in hits:
-                raw[tag] += weight * factor
-        return raw
+                raw[tag] += weight * factor * scale
 
-    def tag(self, text: str, channel: str | None = None, top: int = 3) -> list[TagScore]:
+    def tag(
+        self, text: str, channel: str | None = None, top: int = 3, title: str | None = None
+    ) -> list[TagScore]:
         """The `top` best top-level tags, each followed by its best fine tags; best first."""
-        raw = self.raw_scores(text)
+        raw = self.raw_scores(text, title)
         tags = self.taxonomy.tags
         top_raw: dict[str, float] = defaultdict(float)
         fine_by_top: dict[str, list[tuple[float, str]]] = defaultdict(list)
@@ -91,7 +118,8 @@ class Tagger:
         prior = tag_for_channel(channel)
         if prior is not None and prior in tags:
             top_raw[prior] += self.channel_prior
-        ranked = sorted(top_raw.items(), key=lambda kv: (-kv[1], kv[0]))[: max(top, 0)]
+        kept = [kv for kv in top_raw.items() if kv[1] > 0]  # negative keywords can cancel a tag
+        ranked = sorted(kept, key=lambda kv: (-kv[1], kv[0]))[: max(top, 0)]
         out: list[TagScore] = []
         for name, value in ranked:
             out.append(TagScore(name, _squash(value), "top", name, value))
@@ -99,9 +127,31 @@ class Tagger:
                 out.append(TagScore(fine, _squash(fine_value), "fine", name, fine_value))
         return out
 
-    def top_tags(self, text: str, channel: str | None = None, top: int = 3) -> list[TagScore]:
+    def top_tags(
+        self, text: str, channel: str | None = None, top: int = 3, title: str | None = None
+    ) -> list[TagScore]:
         """Only the top-level tags of tag(), best first."""
-        return [s for s in self.tag(text, channel, top) if s.level == "top"]
+        return [s for s in self.tag(text, channel, top, title) if s.level == "top"]
+
+
+def strip_post_type(title: str) -> str:
+    """The title without `Re:`/`Fw:` and a leading post-type marker like [新聞] or [販售]."""
+    match = _TITLE_PREFIX.match(title)
+    if match is None or not match.group(0):
+        return title
+    kind = match.group(1)
+    if kind is not None and kind.strip().upper() not in POST_TYPES:
+        return title
+    return title[match.end() :]
+
+
+def strip_quotes(text: str) -> str:
+    """The text without quoted lines (`: `, `> `, `※ 引述《…》之銘言`), footers and app footers."""
+    if "Sent from" in text or "sent from" in text:
+        text = _APP_FOOTER.sub("", text)
+    if "\n" not in text:
+        return "" if _QUOTE_LINE.match(text) else text
+    return "\n".join(line for line in text.split("\n") if not _QUOTE_LINE.match(line))
 
 
 def _squash(raw: float) -> float:
@@ -120,14 +170,15 @@ def format_tags(scores: list[TagScore]) -> str:
     return ";".join(f"{s.tag}:{s.score:.2f}" for s in scores if s.level == "top")
 
 
-_BATCH: tuple[Sequence[str], Sequence[str | None], int] = ((), (), 3)
+_Batch = tuple[Sequence[str], Sequence[str | None], int, Sequence[str | None]]
+_BATCH: _Batch = ((), (), 3, ())
 
 
 def _tag_range(bounds: tuple[int, int]) -> list[list[TagScore]]:
     """Worker body for tag_many: tag a slice of the batch the forked process inherited."""
-    texts, channels, top = _BATCH
+    texts, channels, top, titles = _BATCH
     tagger = default_tagger()
-    return [tagger.tag(texts[i], channels[i], top) for i in range(*bounds)]
+    return [tagger.tag(texts[i], channels[i], top, titles[i]) for i in range(*bounds)]
 
 
 def tag_many(
@@ -135,15 +186,17 @@ def tag_many(
     channels: Sequence[str | None] | None = None,
     top: int = 3,
     workers: int = 1,
+    titles: Sequence[str | None] | None = None,
 ) -> list[list[TagScore]]:
     """Tag many texts with the default tagger, split across `workers` forked processes if asked."""
     global _BATCH
     tagger = default_tagger()
     chans: Sequence[str | None] = channels if channels is not None else [None] * len(texts)
+    heads: Sequence[str | None] = titles if titles is not None else [None] * len(texts)
     if not can_fork(workers, len(texts)):
-        return [tagger.tag(t, c, top) for t, c in zip(texts, chans, strict=True)]
-    _BATCH = (texts, chans, top)
+        return [tagger.tag(t, c, top, h) for t, c, h in zip(texts, chans, heads, strict=True)]
+    _BATCH = (texts, chans, top, heads)
     try:
         return map_ranges(_tag_range, len(texts), workers)
     finally:
-        _BATCH = ((), (), 3)
+        _BATCH = ((), (), 3, ())

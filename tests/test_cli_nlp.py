@@ -407,3 +407,14 @@ def test_tag_jsonl_keeps_formula_like_values_exact(tmp_path: Path) -> None:
     out = json.loads(result.stdout)
     assert {k: out[k] for k in row} == row
     assert out["tags"].startswith("投資理財:")
+
+
+def test_tag_weights_the_first_of_several_text_columns_as_the_title(tmp_path: Path) -> None:
+    from nlp.tagger import default_tagger, format_tags
+
+    src = _write(tmp_path / "posts.csv", "標題,內容\n台積電外資買超,今天吃拉麵，湯頭不錯\n")
+    result = runner.invoke(app, ["tag", str(src), "--top", "2"])
+    assert result.exit_code == 0, result.output
+    expected = default_tagger().top_tags("今天吃拉麵，湯頭不錯", top=2, title="台積電外資買超")
+    assert result.stdout.splitlines()[1].endswith("," + format_tags(expected))
+    assert format_tags(expected).startswith("投資理財:")

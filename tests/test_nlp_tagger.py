@@ -92,3 +92,54 @@ def test_tag_many_in_two_processes_equals_serial() -> None:
     channels = ["Stock", None, "MakeUp", "car"] * 5
     serial = [default_tagger().tag(t, c, 2) for t, c in zip(texts, channels, strict=True)]
     assert tag_many(texts, channels, top=2, workers=2) == serial
+
+
+def test_title_keywords_count_title_weight_times() -> None:
+    from nlp.tagger import TITLE_WEIGHT
+
+    tagger = default_tagger()
+    body = tagger.raw_scores("台股")["投資理財"]
+    assert tagger.raw_scores("", title="台股")["投資理財"] == pytest.approx(TITLE_WEIGHT * body)
+    result = tagger.top_tags("今天吃拉麵，湯頭不錯", title="台積電外資買超", top=1)
+    assert result[0].tag == "投資理財"
+
+
+@pytest.mark.parametrize(
+    ("title", "kept"),
+    [
+        ("[新聞] 湖人逆轉勇士", "湖人逆轉勇士"),
+        ("Re: [問題] 筆電推薦", "筆電推薦"),
+        ("Fw: 外資買超", "外資買超"),
+        ("[寶寶] 四個月厭奶", "[寶寶] 四個月厭奶"),
+        ("一般的標題", "一般的標題"),
+    ],
+)
+def test_post_type_markers_are_dropped_from_titles(title: str, kept: str) -> None:
+    from nlp.tagger import strip_post_type
+
+    assert strip_post_type(title).strip() == kept
+
+
+def test_a_news_marker_does_not_make_sports_news() -> None:
+    result = default_tagger().top_tags("", title="[新聞] 湖人逆轉勇士", top=1)
+    assert result[0].tag == "運動"
+
+
+def test_quoted_lines_and_app_footers_are_ignored() -> None:
+    tagger = default_tagger()
+    text = (
+        "※ 引述《abc (x)》之銘言：\n: 台股大漲外資買超台積電\n> 股票\n"
+        "拉麵湯頭很濃\nSent from JPTT on my iPhone"
+    )
+    raw = tagger.raw_scores(text)
+    assert "投資理財" not in raw and "資訊科技" not in raw
+    assert "美食餐廳" in raw
+
+
+def test_a_negative_keyword_can_cancel_a_tag() -> None:
+    from nlp.taxonomy import parse_taxonomy
+
+    rows = "top\t新聞時事\t\t\t\t政府:3 板主:-4\ntop\t運動\t\t\t\t球賽:1\n"
+    tagger = Tagger(taxonomy=parse_taxonomy(rows))
+    assert [s.tag for s in tagger.top_tags("政府 球賽")] == ["新聞時事", "運動"]
+    assert [s.tag for s in tagger.top_tags("板主 說 政府 球賽")] == ["運動"]

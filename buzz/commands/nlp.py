@@ -175,6 +175,13 @@ def _row_text(row: dict[str, Any], columns: list[str]) -> str:
     return "\n".join("" if row.get(c) is None else str(row.get(c)) for c in columns)
 
 
+def _title_and_text(row: dict[str, Any], columns: list[str]) -> tuple[str | None, str]:
+    """With two or more text columns the first is the title (weighted up), the rest the body."""
+    if len(columns) < 2:
+        return None, _row_text(row, columns)
+    return _row_text(row, columns[:1]), _row_text(row, columns[1:])
+
+
 def _check_output(option: str, path: Path | None, create_parents: bool = False) -> None:
     """Fail before any work when an output file could not be written there."""
     from buzz.export import output_problem
@@ -267,7 +274,12 @@ def segment(
 def tag(
     file: Annotated[Path, typer.Argument(help="CSV or JSON Lines file.")],
     text_columns: Annotated[
-        str, typer.Option("--text-columns", help="Comma-separated columns holding the text.")
+        str,
+        typer.Option(
+            "--text-columns",
+            help="Comma-separated columns holding the text; with two or more, the first is the "
+            "title, whose keywords count 3 times.",
+        ),
     ] = "標題,內容",
     channel_column: Annotated[
         str | None, typer.Option("--channel-column", help="Column naming the channel (a prior).")
@@ -342,7 +354,8 @@ def _write_tagged(
         writer.writerow([safe_cell(c) for c in out_columns])
     for _number, row in table.rows:
         channel = row.get(channel_column) if channel_column else None
-        scores = tagger.top_tags(_row_text(row, columns), str(channel or "") or None, top)
+        title, text = _title_and_text(row, columns)
+        scores = tagger.top_tags(text, str(channel or "") or None, top, title)
         row = {**row, "tags": format_tags(scores)}
         if writer is not None:
             writer.writerow([safe_cell(str(row.get(c, ""))) for c in out_columns])
