@@ -153,10 +153,13 @@ def _quote(fragment: str, limit: int = 40) -> str:
     return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
 
 
+_GONE = {"deleted": "已刪除", "hidden": "已被隱藏", "missing": "已不在列表上"}
+
+
 def _deleted(row: ThreadCount, t: _Text, window: Window) -> str | None:
     """The thread is gone or unreadable (status other than "ok")."""
     if row.status != "ok":
-        return f"已刪除或無法讀取 (thread status {row.status!r})"
+        return f"{_GONE.get(row.status, '無法讀取')} (thread status {row.status!r})"
     return None
 
 

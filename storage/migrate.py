@@ -39,15 +39,40 @@ def _engine_for(target: str | Engine) -> Iterator[Engine]:
         engine.dispose()
 
 
+@contextmanager
+def _migrating(engine: Engine) -> Iterator[Connection]:
+    """A transaction for migrations; on SQLite with foreign keys off while it runs.
+
+    SQLite alters a table by copying it and dropping the original; with foreign keys on, the
+    drop would cascade and delete every row that refers to it (replies, tags, boards).
+    PRAGMA foreign_keys only takes effect outside a transaction, so it is set on the raw
+    connection before BEGIN, and the keys are checked before it is set back.
+    """
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection if conn.dialect.name == "sqlite" else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                yield conn
+                if raw is not None:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade(target: str | Engine, revision: str = "head") -> None:
     """Migrate the database named by a URL or Engine up to a revision (default: head)."""
-    with _engine_for(target) as engine, engine.begin() as conn:
+    with _engine_for(target) as engine, _migrating(engine) as conn:
         command.upgrade(alembic_config(conn), revision)
 
 
 def downgrade(target: str | Engine, revision: str) -> None:
     """Migrate the database down to a revision ("base" empties it)."""
-    with _engine_for(target) as engine, engine.begin() as conn:
+    with _engine_for(target) as engine, _migrating(engine) as conn:
         command.downgrade(alembic_config(conn), revision)
 
 

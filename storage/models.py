@@ -34,7 +34,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-THREAD_STATUSES = ("ok", "deleted", "missing")
+THREAD_STATUSES = ("ok", "deleted", "missing", "hidden")
 RUN_STATUSES = ("running", "complete", "incomplete", "failed", "crashed")
 CHANNEL_STATUSES = ("complete", "incomplete", "failed")
 COVERAGE_STATUSES = ("complete", "incomplete", "failed", "provisional", "not_crawled")

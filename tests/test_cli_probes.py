@@ -16,6 +16,8 @@ import pytest
 from e2e_helpers import ROOT
 from storage_fixtures import postgres_url
 
+from storage.migrate import head_revision
+
 NOW = "2019-02-11T09:00:00+08:00"
 
 
@@ -119,7 +121,7 @@ def test_a_read_only_file_system_still_serves_reading_commands(
     runs = buzz(["crawl", "runs"], read_only_home)
     assert runs.returncode == 0 and "no crawl runs yet" in runs.stdout, runs.stderr
     current = buzz(["db", "current"], read_only_home)
-    assert current.returncode == 0 and "0004" in current.stdout, current.stderr
+    assert current.returncode == 0 and head_revision() in current.stdout, current.stderr
     one_line(buzz(["db", "upgrade"], read_only_home), 1, "read-only file system")
     crawl = ["crawl", "ptt", "--since", "2019-02-04", "--base-url", "http://127.0.0.1:9"]
     one_line(buzz(crawl, read_only_home), 1, "read-only file system")

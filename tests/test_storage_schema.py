@@ -50,7 +50,7 @@ def test_migrations_at_head_match_the_models(engine: Engine) -> None:
 
 def test_upgrade_creates_every_table_and_records_head(engine: Engine) -> None:
     assert set(inspect(engine).get_table_names()) >= TABLES
-    assert current_revision(engine) == head_revision() == "0004"
+    assert current_revision(engine) == head_revision() == "0005"
 
 
 @pytest.mark.parametrize("backend", h.database_urls())
@@ -59,7 +59,7 @@ def test_fresh_database_has_no_revision_until_upgraded(backend: str, tmp_path: P
         assert current_revision(url) is None
         upgrade(url)
         upgrade(url)  # a second upgrade is a no-op
-        assert current_revision(url) == "0004"
+        assert current_revision(url) == "0005"
         eng = make_engine(url)
         try:
             assert set(inspect(eng).get_table_names()) >= TABLES
@@ -71,7 +71,7 @@ def test_downgrade_to_base_and_upgrade_again(db_url: str) -> None:
     downgrade(db_url, "base")
     assert current_revision(db_url) is None
     upgrade(db_url)
-    assert current_revision(db_url) == "0004"
+    assert current_revision(db_url) == "0005"
 
 
 def test_alembic_version_table_lives_beside_the_schema(engine: Engine) -> None:
@@ -197,5 +197,29 @@ def test_0004_marks_runs_from_before_it_as_of_unknown_completeness(db_url: str) 
         assert found[0]["covers_from"] == h.utc(2019, 2, 3, 16)
         assert found[0]["observed_at"] == h.utc(2019, 2, 11, 1)
         assert found[0]["run_status"] == "complete"
+    finally:
+        eng.dispose()
+
+
+def test_upgrading_keeps_rows_that_refer_to_a_rebuilt_table(db_url: str) -> None:
+    """SQLite rebuilds a table to change a CHECK; the rows pointing at it must survive."""
+    from storage.leaderboards import save_leaderboards
+
+    downgrade(db_url, "0004")
+    eng = make_engine(db_url)
+    seen = h.utc(2024, 7, 9)
+    try:
+        with eng.begin() as conn:
+            result = write_thread(conn, h.thread("Stock/M.1.A.1"), [h.reply(1), h.reply(2)], seen)
+            entry = {"rank": 1, "thread_id": result.thread_id, "new_replies": 2}
+            board = {"scope": "platform:ptt", "label": "PTT", "entries": [entry]}
+            save_leaderboards(conn, h.T0, [board], [], seen)
+        upgrade(eng)
+        with eng.connect() as conn:
+            counts = [
+                conn.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                for table in ("threads", "replies", "leaderboard_entries")
+            ]
+        assert counts == [1, 2, 1]
     finally:
         eng.dispose()
