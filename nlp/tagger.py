@@ -10,8 +10,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from nlp import keyscan
 from nlp.boards import tag_for_channel
+from nlp.dictionaries import lexicon
 from nlp.idf import IdfTable
+from nlp.keyscan import KeywordScanner
 from nlp.parallel import can_fork, map_ranges
 from nlp.segment import Segmenter, default_segmenter
 from nlp.taxonomy import Taxonomy, load_taxonomy
@@ -37,6 +40,7 @@ _POST_TYPE_WORDS = (
 POST_TYPES = frozenset(_POST_TYPE_WORDS.split())
 """PTT post-type markers ([新聞], [問題], [販售]): they say what kind of post, not its topic."""
 _QUOTE_LINE = re.compile(r"^\s*(?:[:：>]|※\s*(?:引述|發信站|文章網址|編輯)|◆\s*From)")
+_QUOTE_ANY = re.compile(_QUOTE_LINE.pattern, re.MULTILINE)
 _APP_FOOTER = re.compile(r"-*\s*Sent from (?:JPTT|BePTT|PttX?|my) [^\n]*", re.IGNORECASE)
 """`Sent from JPTT on my iPhone`: the reader app's footer names a phone, not the topic."""
 
@@ -72,6 +76,16 @@ class Tagger:
             for word, weight in tag.keywords.items():
                 index[word.lower()].append((tag.name, weight))
         self._index: Mapping[str, list[tuple[str, float]]] = dict(index)
+        self._top_of = {tag.name: tag.top for tag in self.taxonomy}
+        # The compiled scanner yields the keyword tokens of the packaged lexicon's segmentation;
+        # a caller's own segmenter is used as it is.
+        self._scanner = _scanner(self.taxonomy) if segmenter is None else None
+
+    def _tokens(self, text: str) -> Counter[str]:
+        """Counts of the tokens of `text` that can be keywords (all tokens without numba)."""
+        if self._scanner is not None:
+            return Counter(self._scanner.tokens(text))
+        return Counter(self.segmenter.raw_cut(text))
 
     def raw_scores(self, text: str, title: str | None = None) -> dict[str, float]:
         """Raw keyword score per tag (top and fine, each on its own keywords only).
@@ -80,14 +94,35 @@ class Tagger:
         count TITLE_WEIGHT times.
         """
         raw: dict[str, float] = defaultdict(float)
-        self._add(raw, Counter(self.segmenter.raw_cut(strip_quotes(text))), 1.0)
+        self._add(raw, self._tokens(strip_quotes(text)), 1.0)
         if title:
-            self._add(raw, Counter(self.segmenter.raw_cut(strip_post_type(title))), TITLE_WEIGHT)
+            self._add(raw, self._tokens(strip_post_type(title)), TITLE_WEIGHT)
         return raw
+
+    def _raw_many(
+        self, texts: Sequence[str], titles: Sequence[str | None]
+    ) -> list[dict[str, float]]:
+        """raw_scores() of many texts; with the scanner, one compiled call for the batch."""
+        if self._scanner is None:
+            return [self.raw_scores(t, h) for t, h in zip(texts, titles, strict=True)]
+        parts = [strip_quotes(t) for t in texts]
+        heads = [i for i, h in enumerate(titles) if h]
+        parts += [strip_post_type(titles[i] or "") for i in heads]
+        tokens = self._scanner.tokens_many(parts)
+        out: list[dict[str, float]] = []
+        for i in range(len(texts)):
+            raw: dict[str, float] = defaultdict(float)
+            self._add(raw, Counter(tokens[i]), 1.0)
+            out.append(raw)
+        for j, i in enumerate(heads, start=len(texts)):
+            self._add(out[i], Counter(tokens[j]), TITLE_WEIGHT)
+        return out
 
     def _add(self, raw: dict[str, float], counts: Counter[str], scale: float) -> None:
         """Add Σ weight × (1 + ln tf) × idf factor × scale of the keywords in `counts` to `raw`."""
         index = self._index
+        idf = self.idf
+        log = math.log
         for token, count in counts.items():
             hits = index.get(token)
             if hits is None and token.isascii():
@@ -98,25 +133,43 @@ class Tagger:
                     hits = index.get(head.group()) if head and head.group() != token else None
             if not hits:
                 continue
-            factor = (1.0 + math.log(count)) * (self.idf.factor(token) if self.idf else 1.0)
+            factor = (1.0 + log(count)) * scale if count > 1 else scale
+            if idf is not None:
+                factor *= idf.factor(token)
             for tag, weight in hits:
-                raw[tag] += weight * factor * scale
+                raw[tag] += weight * factor
 
     def tag(
         self, text: str, channel: str | None = None, top: int = 3, title: str | None = None
     ) -> list[TagScore]:
         """The `top` best top-level tags, each followed by its best fine tags; best first."""
-        raw = self.raw_scores(text, title)
-        tags = self.taxonomy.tags
+        return self._ranked(self.raw_scores(text, title), channel, top)
+
+    def tag_batch(
+        self,
+        texts: Sequence[str],
+        channels: Sequence[str | None] | None = None,
+        top: int = 3,
+        titles: Sequence[str | None] | None = None,
+    ) -> list[list[TagScore]]:
+        """tag() of each text (with its channel and title), segmenting the batch in one go."""
+        chans = channels if channels is not None else [None] * len(texts)
+        heads = titles if titles is not None else [None] * len(texts)
+        raws = self._raw_many(texts, heads)
+        return [self._ranked(r, c, top) for r, c in zip(raws, chans, strict=True)]
+
+    def _ranked(self, raw: dict[str, float], channel: str | None, top: int) -> list[TagScore]:
+        """Top-level tags from raw scores (plus the channel prior), each with its fine tags."""
+        top_of = self._top_of
         top_raw: dict[str, float] = defaultdict(float)
         fine_by_top: dict[str, list[tuple[float, str]]] = defaultdict(list)
         for name, value in raw.items():
-            info = tags[name]
-            top_raw[info.top] += value
-            if not info.is_top:
-                fine_by_top[info.top].append((value, name))
-        prior = tag_for_channel(channel)
-        if prior is not None and prior in tags:
+            parent = top_of[name]
+            top_raw[parent] += value
+            if parent != name:
+                fine_by_top[parent].append((value, name))
+        prior = tag_for_channel(channel) if channel else None
+        if prior is not None and prior in top_of:
             top_raw[prior] += self.channel_prior
         kept = [kv for kv in top_raw.items() if kv[1] > 0]  # negative keywords can cancel a tag
         ranked = sorted(kept, key=lambda kv: (-kv[1], kv[0]))[: max(top, 0)]
@@ -149,9 +202,31 @@ def strip_quotes(text: str) -> str:
     """The text without quoted lines (`: `, `> `, `※ 引述《…》之銘言`), footers and app footers."""
     if "Sent from" in text or "sent from" in text:
         text = _APP_FOOTER.sub("", text)
-    if "\n" not in text:
-        return "" if _QUOTE_LINE.match(text) else text
+    if not _QUOTE_ANY.search(text):
+        return text
     return "\n".join(line for line in text.split("\n") if not _QUOTE_LINE.match(line))
+
+
+@functools.cache
+def _default_scanner() -> KeywordScanner | None:
+    """The scanner for the packaged lexicon and taxonomy, built once (None without numba)."""
+    return _build_scanner(load_taxonomy())
+
+
+def _scanner(taxonomy: Taxonomy) -> KeywordScanner | None:
+    """A keyword scanner for `taxonomy` on the packaged lexicon, or None without numba."""
+    if not keyscan.available():
+        return None
+    if taxonomy is load_taxonomy():
+        return _default_scanner()
+    return _build_scanner(taxonomy)
+
+
+def _build_scanner(taxonomy: Taxonomy) -> KeywordScanner | None:
+    """Build the compiled trie of the lexicon, flagging `taxonomy`'s keywords (lower-cased)."""
+    if not keyscan.available():
+        return None
+    return KeywordScanner(lexicon(), {w.lower() for t in taxonomy for w in t.keywords})
 
 
 def _squash(raw: float) -> float:
@@ -177,8 +252,8 @@ _BATCH: _Batch = ((), (), 3, ())
 def _tag_range(bounds: tuple[int, int]) -> list[list[TagScore]]:
     """Worker body for tag_many: tag a slice of the batch the forked process inherited."""
     texts, channels, top, titles = _BATCH
-    tagger = default_tagger()
-    return [tagger.tag(texts[i], channels[i], top, titles[i]) for i in range(*bounds)]
+    lo, hi = bounds
+    return default_tagger().tag_batch(texts[lo:hi], channels[lo:hi], top, titles[lo:hi])
 
 
 def tag_many(
@@ -194,7 +269,7 @@ def tag_many(
     chans: Sequence[str | None] = channels if channels is not None else [None] * len(texts)
     heads: Sequence[str | None] = titles if titles is not None else [None] * len(texts)
     if not can_fork(workers, len(texts)):
-        return [tagger.tag(t, c, top, h) for t, c, h in zip(texts, chans, heads, strict=True)]
+        return tagger.tag_batch(texts, chans, top, heads)
     _BATCH = (texts, chans, top, heads)
     try:
         return map_ranges(_tag_range, len(texts), workers)
