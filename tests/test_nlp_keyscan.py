@@ -38,7 +38,7 @@ def _texts() -> list[str]:
     pool = sorted(lexicon())[::7] + keys * 3
     odd = ["，", " ", "iPhone13", "PS5", "PS", "2021年", "100%", "\n", "ABC", "＆", "𠮷", "\u9fd6"]
     pool += odd * 300
-    pool += ["A咖", "7-11", "CR-V", "C++", "e.g.", "ｉＰｈｏｎｅ", "Sent from JPTT on my iPhone"] * 100
+    pool += ["A咖", "7-11", "CR-V", "C++", "e.g.", "ｉＰｈｏｎｅ", "Sent from JPTT on my PC"] * 100
     texts += ["".join(rng.choice(pool) for _ in range(rng.randint(1, 40))) for _ in range(3000)]
     return texts
 
