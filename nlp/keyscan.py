@@ -11,7 +11,7 @@ kept tokens are exactly those plain jieba yields on the same lexicon (tests/test
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -436,15 +436,3 @@ class KeywordScanner:
             return []
         out, count = self._run(text)
         return [text[a:b] for a, b in out[:count].tolist()]
-
-    def tokens_many(self, texts: Sequence[str]) -> list[list[str]]:
-        """tokens() of each text, in one compiled call (a call costs ~20 µs of argument checks)."""
-        if not texts:
-            return []
-        joined = "\n".join(texts)  # a newline ends every block, so texts cannot run together
-        out, count = self._run(joined)
-        spans = out[:count]
-        starts = np.cumsum([0] + [len(t) + 1 for t in texts])
-        cuts = np.searchsorted(spans[:, 0], starts).tolist()
-        tokens = [joined[a:b] for a, b in spans.tolist()]
-        return [tokens[cuts[i] : cuts[i + 1]] for i in range(len(texts))]

@@ -99,25 +99,6 @@ class Tagger:
             self._add(raw, self._tokens(strip_post_type(title)), TITLE_WEIGHT)
         return raw
 
-    def _raw_many(
-        self, texts: Sequence[str], titles: Sequence[str | None]
-    ) -> list[dict[str, float]]:
-        """raw_scores() of many texts; with the scanner, one compiled call for the batch."""
-        if self._scanner is None:
-            return [self.raw_scores(t, h) for t, h in zip(texts, titles, strict=True)]
-        parts = [strip_quotes(t) for t in texts]
-        heads = [i for i, h in enumerate(titles) if h]
-        parts += [strip_post_type(titles[i] or "") for i in heads]
-        tokens = self._scanner.tokens_many(parts)
-        out: list[dict[str, float]] = []
-        for i in range(len(texts)):
-            raw: dict[str, float] = defaultdict(float)
-            self._add(raw, Counter(tokens[i]), 1.0)
-            out.append(raw)
-        for j, i in enumerate(heads, start=len(texts)):
-            self._add(out[i], Counter(tokens[j]), TITLE_WEIGHT)
-        return out
-
     def _add(self, raw: dict[str, float], counts: Counter[str], scale: float) -> None:
         """Add Σ weight × (1 + ln tf) × idf factor × scale of the keywords in `counts` to `raw`."""
         index = self._index
@@ -144,19 +125,6 @@ class Tagger:
     ) -> list[TagScore]:
         """The `top` best top-level tags, each followed by its best fine tags; best first."""
         return self._ranked(self.raw_scores(text, title), channel, top)
-
-    def tag_batch(
-        self,
-        texts: Sequence[str],
-        channels: Sequence[str | None] | None = None,
-        top: int = 3,
-        titles: Sequence[str | None] | None = None,
-    ) -> list[list[TagScore]]:
-        """tag() of each text (with its channel and title), segmenting the batch in one go."""
-        chans = channels if channels is not None else [None] * len(texts)
-        heads = titles if titles is not None else [None] * len(texts)
-        raws = self._raw_many(texts, heads)
-        return [self._ranked(r, c, top) for r, c in zip(raws, chans, strict=True)]
 
     def _ranked(self, raw: dict[str, float], channel: str | None, top: int) -> list[TagScore]:
         """Top-level tags from raw scores (plus the channel prior), each with its fine tags."""
@@ -252,8 +220,8 @@ _BATCH: _Batch = ((), (), 3, ())
 def _tag_range(bounds: tuple[int, int]) -> list[list[TagScore]]:
     """Worker body for tag_many: tag a slice of the batch the forked process inherited."""
     texts, channels, top, titles = _BATCH
-    lo, hi = bounds
-    return default_tagger().tag_batch(texts[lo:hi], channels[lo:hi], top, titles[lo:hi])
+    tagger = default_tagger()
+    return [tagger.tag(texts[i], channels[i], top, titles[i]) for i in range(*bounds)]
 
 
 def tag_many(
@@ -269,7 +237,7 @@ def tag_many(
     chans: Sequence[str | None] = channels if channels is not None else [None] * len(texts)
     heads: Sequence[str | None] = titles if titles is not None else [None] * len(texts)
     if not can_fork(workers, len(texts)):
-        return tagger.tag_batch(texts, chans, top, heads)
+        return [tagger.tag(t, c, top, h) for t, c, h in zip(texts, chans, heads, strict=True)]
     _BATCH = (texts, chans, top, heads)
     try:
         return map_ranges(_tag_range, len(texts), workers)

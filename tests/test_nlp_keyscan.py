@@ -65,13 +65,6 @@ def test_scan_keeps_exactly_the_matching_tokens_of_plain_jieba(plain: Segmenter)
         assert tagger._scanner.tokens(text) == want, text[:80]
 
 
-def test_scan_of_a_batch_equals_one_by_one() -> None:
-    scanner = default_tagger()._scanner
-    assert scanner is not None
-    texts = ["台積電外資連續買超", "", "iPhone13 很好用", "半糖少冰\n湖人", "。。。"] * 3
-    assert scanner.tokens_many(texts) == [scanner.tokens(t) for t in texts]
-
-
 def test_fast_tags_equal_tags_over_plain_jieba(plain: Segmenter) -> None:
     slow = Tagger(segmenter=plain)
     fast = default_tagger()
@@ -79,9 +72,7 @@ def test_fast_tags_equal_tags_over_plain_jieba(plain: Segmenter) -> None:
     titles = [t[:12] if i % 2 else None for i, t in enumerate(texts)]
     for text, title in zip(texts, titles, strict=True):
         assert fast.raw_scores(text, title) == slow.raw_scores(text, title)
-    assert fast.tag_batch(texts, top=3, titles=titles) == [
-        slow.tag(t, None, 3, h) for t, h in zip(texts, titles, strict=True)
-    ]
+        assert fast.tag(text, None, 3, title) == slow.tag(text, None, 3, title)
 
 
 def test_without_numba_the_tagger_segments_instead(monkeypatch: pytest.MonkeyPatch) -> None:
