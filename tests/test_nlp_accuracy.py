@@ -23,5 +23,5 @@ def test_hit_at_1_and_3_on_the_dev_corpus() -> None:
     ranked = [[s.tag for s in tagger.top_tags(r["內容"], title=r["標題"])] for r in rows]
     gold = [mapping[r["看板"]] for r in rows]
     assert len(rows) >= 500
-    assert sum(r[:1] == [g] for r, g in zip(ranked, gold, strict=True)) / len(rows) >= 0.73
-    assert sum(g in r for r, g in zip(ranked, gold, strict=True)) / len(rows) >= 0.885
+    assert sum(r[:1] == [g] for r, g in zip(ranked, gold, strict=True)) / len(rows) >= 0.74
+    assert sum(g in r for r, g in zip(ranked, gold, strict=True)) / len(rows) >= 0.90
