@@ -5,11 +5,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from bs4 import Tag
+from lxml.html import HtmlElement
 
 from crawlers.pages.mobile01 import selectors as css
 from crawlers.pages.mobile01.data import Forum
-from crawlers.pages.mobile01.html import make_soup, query_int, refuse, squash
+from crawlers.pages.mobile01.html import attr, inline_text, make_tree, query_int, refuse
 
 
 class ForumNotFound(LookupError):
@@ -18,34 +18,30 @@ class ForumNotFound(LookupError):
 
 def parse_forums(data: str | bytes) -> tuple[Forum, ...]:
     """Every forum the menu links (`topiclist.php?f=`), with the sections it sits in."""
-    soup = make_soup(data, "forum index")
-    menus = soup.select(css.MENU)
+    root = make_tree(data, "forum index")
     forums: dict[int, Forum] = {}
-    for menu in menus:
-        for link in menu.select(css.MENU_FORUM_LINK):
-            forum_id = query_int(css.FORUM_ID, str(link.get("href") or ""))
-            name = squash(link.get_text())
+    for menu in css.MENU(root):
+        for link in css.MENU_FORUM_LINK(menu):
+            forum_id = query_int(css.FORUM_ID, attr(link, "href"))
+            name = inline_text(link)
             if forum_id is None or not name or forum_id in forums:
                 continue
             forums[forum_id] = Forum(forum_id, name, _sections(link))
     if not forums:
-        raise refuse(soup, "forum index", "menu of forums (.l-menu with topiclist.php links)")
+        raise refuse(root, "forum index", "menu of forums (.l-menu with topiclist.php links)")
     return tuple(forums.values())
 
 
-def _sections(link: Tag) -> tuple[str, ...]:
+def _sections(link: HtmlElement) -> tuple[str, ...]:
     """The names of the menu sections around a forum link, outermost first."""
     found: list[str] = []
-    for parent in link.parents:
-        if not isinstance(parent, Tag) or parent.name != "li":
+    for parent in link.iterancestors("li"):
+        head = next(parent.iter("a"), None)
+        if head is None or head is link or css.FORUM_ID.search(attr(head, "href")):
             continue
-        head = parent.find("a")
-        if not isinstance(head, Tag) or head is link:
-            continue
-        if css.FORUM_ID.search(str(head.get("href") or "")) is None:
-            name = squash(head.get_text())
-            if name:
-                found.append(name)
+        name = inline_text(head)
+        if name:
+            found.append(name)
     return tuple(reversed(found))
 
 

@@ -6,7 +6,10 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import lxml.etree
+import lxml.html
 from bs4 import BeautifulSoup, NavigableString, Tag
+from lxml.html import HtmlElement
 
 from crawlers.pages.mobile01 import selectors as css
 from crawlers.pages.mobile01.data import Mobile01ParseError
@@ -39,7 +42,7 @@ def challenge_reason(text: str) -> str | None:
     return None
 
 
-def make_soup(data: str | bytes, kind: str) -> BeautifulSoup:
+def make_tree(data: str | bytes, kind: str) -> HtmlElement:
     """The page's tree; refuses empty pages and challenge pages before anything is read.
 
     Only a page without the site's own chrome can be a challenge: a post that quotes
@@ -48,24 +51,34 @@ def make_soup(data: str | bytes, kind: str) -> BeautifulSoup:
     text = decode_page(data)
     if not text.strip():
         raise Mobile01ParseError(f"not a Mobile01 {kind} page: the page is empty")
-    soup = BeautifulSoup(text, "lxml")
-    if not is_site_page(soup):
+    try:
+        root = lxml.html.document_fromstring(text)
+    except ValueError:  # a str with an XML encoding declaration: let lxml read the bytes
+        root = lxml.html.document_fromstring(text.encode("utf-8"))
+    except lxml.etree.ParserError as exc:
+        raise Mobile01ParseError(f"not a Mobile01 {kind} page: {exc}") from None
+    if not is_site_page(root):
         reason = challenge_reason(text)
         if reason is not None:
             raise Mobile01ParseError(reason)
-    return soup
+    return root
 
 
-def is_site_page(soup: BeautifulSoup) -> bool:
+def is_site_page(root: HtmlElement) -> bool:
     """Whether the page carries the site's own chrome (header, menu, list or floors)."""
-    return any(soup.select_one(marker) is not None for marker in css.SITE_MARKERS)
+    return bool(css.SITE_MARKERS(root))
 
 
-def refuse(soup: BeautifulSoup, kind: str, wanted: str) -> Mobile01ParseError:
+def page_title(root: HtmlElement) -> str:
+    """The `<title>` text on one line."""
+    return squash(root.findtext(".//title") or "")
+
+
+def refuse(root: HtmlElement, kind: str, wanted: str) -> Mobile01ParseError:
     """The one-line refusal for a page that is not the kind asked for."""
-    title = " ".join((soup.title.get_text() if soup.title else "").split())
+    title = page_title(root)
     shown = f" (its title is {title[:60]!r})" if title else ""
-    if is_site_page(soup):
+    if is_site_page(root):
         return Mobile01ParseError(f"not a Mobile01 {kind} page: no {wanted}{shown}")
     return Mobile01ParseError(f"not a Mobile01 page: no site header, menu or {wanted}{shown}")
 
@@ -105,6 +118,50 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def inline_text(el: HtmlElement | None) -> str:
+    """An element's text on one line ("" for no element)."""
+    return squash(el.text_content()) if el is not None else ""
+
+
+def first(found: list[HtmlElement]) -> HtmlElement | None:
+    """The first element a selector found, or None."""
+    return found[0] if found else None
+
+
+def attr(el: HtmlElement | None, name: str) -> str:
+    """An attribute's value ("" when the element or the attribute is missing)."""
+    return str(el.get(name) or "") if el is not None else ""
+
+
+def canonical_url(root: HtmlElement, url: str | None) -> str | None:
+    """The page's canonical address, else the URL it was fetched from."""
+    return attr(first(css.CANONICAL(root)), "href") or url
+
+
+def page_numbers(root: HtmlElement) -> tuple[int | None, int]:
+    """(the page the pagination marks as current, the highest page number it shows).
+
+    The pagination shows a window of pages around the current one, so the highest number shown
+    is a lower bound of the last page; `link rel=next` says whether there is one more.
+    """
+    shown = [number(attr(a, "data-page")) for a in css.PAGINATION_LINK(root)]
+    pages = [n for n in shown if n is not None]
+    current = number(attr(first(css.PAGINATION_ACTIVE(root)), "data-page"))
+    return current, max(pages, default=1)
+
+
+def next_link(root: HtmlElement) -> str | None:
+    """The `link rel=next` address, or None on the last page."""
+    return attr(first(css.LINK_NEXT(root)), "href") or None
+
+
+def body_soup(el: HtmlElement) -> Tag:
+    """A post body (or any fragment) as BeautifulSoup, for cleaning its messy markup."""
+    soup = BeautifulSoup(lxml.html.tostring(el, encoding="unicode"), "html.parser")
+    found = soup.find(el.tag)
+    return found if isinstance(found, Tag) else soup
+
+
 def block_text(el: Tag) -> str:
     """An element's text as lines: `<br>` breaks a line, a block element starts its own line.
 
@@ -135,30 +192,3 @@ def block_text(el: Tag) -> str:
         if line or (out and out[-1]):
             out.append(line)
     return "\n".join(out).strip()
-
-
-def canonical_url(soup: BeautifulSoup, url: str | None) -> str | None:
-    """The page's canonical address, else the URL it was fetched from."""
-    link = soup.select_one(css.CANONICAL)
-    href = link.get("href") if link is not None else None
-    return str(href) if isinstance(href, str) and href else url
-
-
-def page_numbers(soup: BeautifulSoup) -> tuple[int | None, int]:
-    """(the page the pagination marks as current, the highest page number it shows).
-
-    The pagination shows a window of pages around the current one, so the highest number shown
-    is a lower bound of the last page; `link rel=next` says whether there is one more.
-    """
-    shown = [number(str(a.get("data-page"))) for a in soup.select(css.PAGINATION_LINK)]
-    pages = [n for n in shown if n is not None]
-    active = soup.select_one(css.PAGINATION_ACTIVE)
-    current = number(str(active.get("data-page"))) if active is not None else None
-    return current, max(pages, default=1)
-
-
-def next_link(soup: BeautifulSoup) -> str | None:
-    """The `link rel=next` address, or None on the last page."""
-    link = soup.select_one(css.LINK_NEXT)
-    href = link.get("href") if link is not None else None
-    return str(href) if isinstance(href, str) and href else None
