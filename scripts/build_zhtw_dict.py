@@ -99,6 +99,7 @@ def main() -> None:
     jieba_dict = read_dictionary(jieba_path)
     hant = read_dictionary(hant_path)
     merged, added = build(hant, sum(f for f, _ in jieba_dict.values()), convert(jieba_path))
+    args.out_dir.mkdir(parents=True, exist_ok=True)
     out = args.out_dir / "dict.zh-tw.txt"
     lines = [f"{w} {f} {t}".rstrip() for w, (f, t) in sorted(merged.items())]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
