@@ -1,0 +1,1 @@
+"""Interest profiles: the weekly model (signals, decay, strength, trends), CRM rows, audiences."""
