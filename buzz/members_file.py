@@ -1,4 +1,8 @@
-"""Reading the CRM's members file: UTF-8 CSV `member_id,platform,handle`, checked row by row."""
+"""Reading the CRM's files: the members file (`member_id,platform,handle`) and member-id lists.
+
+Member ids are kept exactly as written (never trimmed or changed): they are the CRM's keys.
+Two ids that differ only in blanks around them are refused rather than merged or kept apart.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from buzz.config import Config
 from buzz.jobs import engine_for
 from crawlers.sources import all_sources
 from ranking.leaderboard import PLATFORM_NAMES
-from storage.members import MemberImport, import_members
+from storage.members import MemberImport, import_members, member_ids
 
 # The platforms of the reference report (ranking's vocabulary) and of every registered source.
 PLATFORMS = tuple(dict.fromkeys([*PLATFORM_NAMES, *(s.platform for s in all_sources())]))
@@ -41,10 +45,24 @@ class RowProblem:
 
 @dataclass(slots=True)
 class MembersFile:
-    """The good rows (member_id, platform, handle) and the problems of the skipped ones."""
+    """The good rows (member_id, platform, handle) with their lines, and the skipped rows."""
 
     rows: list[tuple[str, str, str]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    notes: list[RowProblem] = field(default_factory=list)
+    """Rows kept as written that may not be what was meant (blanks around an id)."""
+
+    def refuse(self, blocked: dict[int, str]) -> None:
+        """Move the rows at these lines to the problems, with their reasons."""
+        kept = [(row, line) for row, line in zip(self.rows, self.lines, strict=True)]
+        self.rows = [row for row, line in kept if line not in blocked]
+        self.lines = [line for _, line in kept if line not in blocked]
+        self.problems = sorted(
+            [*self.problems, *(RowProblem(n, why) for n, why in blocked.items())],
+            key=lambda p: p.line,
+        )
+        self.notes = [n for n in self.notes if n.line not in blocked]
 
 
 def decode(data: bytes) -> str:
@@ -106,6 +124,7 @@ def parse_members(text: str) -> MembersFile:
     at = {c: names.index(c) for c in COLUMNS}
     out = MembersFile()
     owners: dict[tuple[str, str], tuple[str, int]] = {}
+    trimmed: dict[str, tuple[str, int]] = {}
     line_end = reader.line_num
     while True:
         line = line_end + 1  # the first physical line of this record
@@ -120,9 +139,14 @@ def parse_members(text: str) -> MembersFile:
         line_end = reader.line_num
         if not any(c.strip() for c in cells):
             continue
-        values = [cells[at[c]].strip() if at[c] < len(cells) else "" for c in COLUMNS]
-        member_id, platform, handle = values[0], values[1].lower(), values[2]
+        member_id = cells[at["member_id"]] if at["member_id"] < len(cells) else ""
+        platform, handle = (
+            cells[at[c]].strip() if at[c] < len(cells) else "" for c in ("platform", "handle")
+        )
+        platform = platform.lower()
         reason = _problem(member_id, platform, handle)
+        if reason is None:
+            reason = ambiguous(member_id, trimmed.get(member_id.strip()))
         if reason is None:
             owner = owners.get((platform, handle))
             if owner is not None and owner[0] != member_id:
@@ -133,9 +157,29 @@ def parse_members(text: str) -> MembersFile:
         if reason is not None:
             out.problems.append(RowProblem(line, reason))
             continue
+        if member_id != member_id.strip():
+            out.notes.append(
+                RowProblem(line, f"member_id {member_id!r} has blanks around it; kept as written")
+            )
+        trimmed.setdefault(member_id.strip(), (member_id, line))
         owners.setdefault((platform, handle), (member_id, line))
         out.rows.append((member_id, platform, handle))
+        out.lines.append(line)
     return out
+
+
+def ambiguous(member_id: str, seen: tuple[str, int | None] | None) -> str | None:
+    """Why an id cannot be told apart from one seen before (blanks around it only), or None.
+
+    `seen`: the id seen with the same trimmed form and where (a line, or None: stored).
+    """
+    if seen is None or seen[0] == member_id:
+        return None
+    where = f"line {seen[1]}" if seen[1] is not None else "already imported"
+    return (
+        f"member_id {member_id!r} differs from {seen[0]!r} ({where}) only in blanks around it; "
+        "ids are kept exactly as written, so correct one of them"
+    )
 
 
 def _control(value: str) -> str | None:
@@ -148,7 +192,7 @@ def _control(value: str) -> str | None:
 
 def _problem(member_id: str, platform: str, handle: str) -> str | None:
     """Why a row cannot be imported, or None."""
-    if not member_id:
+    if not member_id.strip():
         return "empty member_id"
     if len(member_id) > MAX_ID:
         return f"member_id longer than {MAX_ID} characters"
@@ -188,7 +232,11 @@ def read_members_file(path: Path) -> MembersFile:
 def import_members_file(
     config: Config, path: Path, now: datetime | None = None, dry_run: bool = False
 ) -> tuple[MembersFile, MemberImport | None]:
-    """Read a members file and store its good rows (unless dry_run); bad rows are reported."""
+    """Read a members file and store its good rows (unless dry_run); bad rows are reported.
+
+    On import, an id that differs from a stored member's only in blanks around it is refused
+    too (a dry run checks the file alone).
+    """
     checked = read_members_file(path)
     if not checked.rows and not checked.problems:
         raise NoMembersError(f"{path}: no member rows after the header; nothing to import")
@@ -197,7 +245,51 @@ def import_members_file(
     engine = engine_for(config)
     try:
         with engine.begin() as conn:
+            stored = {m.strip(): (m, None) for m in member_ids(conn)}
+            blocked = {
+                line: reason
+                for (member_id, _, _), line in zip(checked.rows, checked.lines, strict=True)
+                if (reason := ambiguous(member_id, stored.get(member_id.strip()))) is not None
+            }
+            checked.refuse(blocked)
             result = import_members(conn, checked.rows, now or datetime.now(UTC))
     finally:
         engine.dispose()
     return checked, result
+
+
+def read_member_ids(path: Path) -> list[str]:
+    """The member ids of a list file, exactly as written, each once, in file order.
+
+    A CSV whose header has a member_id column (the members file, a CRM extract), or one id per
+    line. MembersFileError (one line, naming the file) when it cannot be read.
+    """
+    if path.is_dir():
+        raise MembersFileError(f"{path}: is a directory; expected a list of member ids")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise MembersFileError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        text = decode(data)
+    except MembersFileError as exc:
+        line, _, rest = str(exc).partition(": ")
+        raise MembersFileError(f"{path}:{line.removeprefix('line ')}: {rest}") from None
+    lines = text.splitlines()
+    first = next(csv.reader([lines[0]])) if lines else []
+    names = [h.strip().lower() for h in first]
+    if "member_id" in names:
+        column = names.index("member_id")
+        try:
+            values = [
+                row[column] if column < len(row) else ""
+                for row in csv.reader(io.StringIO(text, newline=""))
+            ][1:]
+        except csv.Error as exc:
+            raise MembersFileError(f"{path}: {_csv_reason(exc)}") from None
+    else:
+        values = lines
+    ids = list(dict.fromkeys(v for v in values if v.strip()))
+    if not ids:
+        raise MembersFileError(f"{path}: no member ids in it")
+    return ids

@@ -1,4 +1,7 @@
-"""Members import: line-numbered problems, good rows kept, idempotent, accounts move, encodings."""
+"""Members import: line-numbered problems, good rows kept, idempotent, accounts move, encodings.
+
+Ids are kept exactly as written; ids that differ only in blanks around them are refused.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,13 @@ import storage_fixtures as h
 from typer.testing import CliRunner
 
 from buzz.cli import app
-from buzz.members_file import MembersFileError, decode, parse_members, read_members_file
+from buzz.members_file import (
+    MembersFileError,
+    decode,
+    parse_members,
+    read_member_ids,
+    read_members_file,
+)
 from storage.db import make_engine
 from storage.members import accounts_by_member, import_members
 
@@ -228,3 +237,74 @@ def test_cli_bad_row_lines_start_with_buzz(
     assert result.exit_code == 1
     assert _one_error(result.stderr).startswith(f"buzz: {path}:2: a field longer than")
     assert "1 rows (1 members) imported" in result.stdout
+
+
+def test_ids_are_kept_exactly_and_distinct_ids_stay_distinct() -> None:
+    text = "member_id,platform,handle\n+886912345678,ptt,a\n=1+1,ptt,b\nu1,ptt,c\nU1,ptt,d\n"
+    parsed = parse_members(text)
+    assert [r[0] for r in parsed.rows] == ["+886912345678", "=1+1", "u1", "U1"]
+    assert parsed.problems == [] and parsed.notes == []
+
+
+def test_ids_differing_only_in_blanks_are_refused_with_the_line() -> None:
+    text = "member_id,platform,handle\nU1,ptt,a\n U1 ,ptt,b\n\tU1,ptt,c\n padded ,ptt,d\n"
+    parsed = parse_members(text)
+    assert parsed.rows == [("U1", "ptt", "a"), (" padded ", "ptt", "d")]
+    assert [(p.line, p.reason) for p in parsed.problems] == [
+        (
+            3,
+            "member_id ' U1 ' differs from 'U1' (line 2) only in blanks around it; "
+            "ids are kept exactly as written, so correct one of them",
+        ),
+        (4, "member_id holds control character '\\t' (a quote left open?)"),
+    ]
+    assert [(n.line, n.reason) for n in parsed.notes] == [
+        (5, "member_id ' padded ' has blanks around it; kept as written")
+    ]
+
+
+def test_an_id_differing_from_a_stored_one_only_in_blanks_is_refused(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _env(monkeypatch, db_url, tmp_path)
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("member_id,platform,handle\nU1,ptt,a\n", encoding="utf-8")
+    second.write_text("member_id,platform,handle\nU1 ,ptt,b\nU2,ptt,c\n", encoding="utf-8")
+    assert runner.invoke(app, ["members", "import", str(first)]).exit_code == 0
+    result = runner.invoke(app, ["members", "import", str(second)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"buzz: {second}:2: member_id 'U1 ' differs from 'U1' (already imported) only in "
+        "blanks around it; ids are kept exactly as written, so correct one of them"
+    ]
+    listed = runner.invoke(app, ["members", "list"]).stdout.splitlines()
+    assert listed == ["U1\tptt:a", "U2\tptt:c"]
+
+
+def test_member_id_lists_read_a_member_id_column_or_one_id_per_line(tmp_path: Path) -> None:
+    listed = tmp_path / "a.csv"
+    listed.write_text("\ufeffHandle,Member_ID\nx,U1\ny,+886912345678\nz,U1\n\n", encoding="utf-8")
+    assert read_member_ids(listed) == ["U1", "+886912345678"]
+    plain = tmp_path / "b.txt"
+    plain.write_text("U1\r\n padded \r\n\r\n=1+1\r\n", encoding="utf-8")
+    assert read_member_ids(plain) == ["U1", " padded ", "=1+1"]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"member_id\n", "{path}: no member ids in it"),
+        ("U1\n測試\n".encode("cp950"), "{path}:2: not UTF-8 (it looks like Big5/cp950)"),
+    ],
+    ids=["header-only", "cp950"],
+)
+def test_member_id_lists_that_cannot_be_read_are_one_line(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    path = tmp_path / "a.csv"
+    path.write_bytes(content)
+    with pytest.raises(MembersFileError) as err:
+        read_member_ids(path)
+    assert str(err.value).startswith(expected.format(path=path))
+    with pytest.raises(MembersFileError, match="cannot read"):
+        read_member_ids(tmp_path / "missing.csv")

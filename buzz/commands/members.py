@@ -16,7 +16,9 @@ def register(app: typer.Typer) -> None:
 
     @members.command("import", epilog="Example: buzz members import var/members.csv")
     def import_cmd(
-        file: Path = typer.Argument(..., help="CSV with member_id,platform,handle (UTF-8)."),
+        file: Path = typer.Argument(
+            ..., help="CSV with member_id,platform,handle (UTF-8); ids are kept exactly."
+        ),
         dry_run: bool = typer.Option(False, "--dry-run", help="Check the file, store nothing."),
     ) -> None:
         """Import members and their accounts; bad rows are reported by line and skipped."""
@@ -30,6 +32,8 @@ def register(app: typer.Typer) -> None:
             fail(str(exc))
         for problem in checked.problems:
             typer.echo(f"buzz: {file}:{problem.line}: {problem.reason}", err=True)
+        for note in checked.notes:
+            typer.echo(f"buzz: {file}:{note.line}: note: {note.reason}", err=True)
         member_count = len({m for m, _, _ in checked.rows})
         if result is None:
             typer.echo(
