@@ -1,46 +1,56 @@
-"""Jobs for interest tags and profiles: tag threads, build weekly profiles, export for the CRM."""
+"""Jobs for interest tags and profiles: tag threads, build weekly profiles, export, compare.
+
+The math is interests.model; storage.interests reads the week and stores what the model returns.
+"""
 
 from __future__ import annotations
 
-import logging
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
 from sqlalchemy.engine import Connection
 
 from buzz.config import Config
-from buzz.export import write_export
+from buzz.export import write_file
 from buzz.jobs import engine_for
-from ranking.profiles import (
-    FLOOR,
-    SATURATION,
-    TREND_STEP,
+from interests import audience, crm
+from interests.model import (
+    REPLY_TEXT_CAP,
     WEIGHTS,
-    CrmRow,
     Interest,
+    Profiles,
+    Signals,
     SignalWeights,
-    crm_rows,
+    WeekActivity,
+    author_subject,
+    carried_gap,
+    combine,
     decay,
+    member_signals,
+    step,
+    thread_signals,
 )
+from interests.vocab import LEVEL_CHOICES, REPLY_TEXT_MODES
 from ranking.windows import WEEK, Window
 from storage.interests import (
-    StepParams,
-    add_text_signals,
+    ProfileArrays,
+    WeekRows,
     export_digests,
-    iter_reply_texts,
     latest_profile_week,
+    load_profile_arrays,
     load_profiles,
-    profile_counts,
-    profile_trends,
     record_export,
-    stage_member_signals,
-    staged_signals,
-    step_profiles,
+    reply_texts,
+    save_profile_arrays,
+    week_rows,
 )
 from storage.members import accounts_by_member
 from storage.tags import (
@@ -52,15 +62,6 @@ from storage.tags import (
 
 if TYPE_CHECKING:
     from nlp.tagger import Tagger
-
-logger = logging.getLogger(__name__)
-
-REPLY_TEXT_MODES = ("members", "all", "none")
-REPLY_TEXT_CAP = 200
-"""Replies per author and week whose text is tagged (the rest still count as replied threads)."""
-MAX_GAP_WEEKS = 8
-"""A profile older than this many weeks is not carried forward (start afresh)."""
-LEVEL_CHOICES = {"top": ("top",), "fine": ("fine",), "all": ("top", "fine")}
 
 
 def stored_texts(config: Config) -> Iterator[str]:
@@ -162,38 +163,107 @@ class WeekProfiles:
     seconds: float = 0.0
 
 
+def week_signals(
+    conn: Connection, window: Window, weights: SignalWeights = WEIGHTS
+) -> tuple[WeekRows, Signals]:
+    """The week's stored activity and its thread signals per (author, tag)."""
+    rows = week_rows(conn, window.start, window.end)
+    return rows, thread_signals(_activity(rows), weights)
+
+
+def _activity(rows: WeekRows) -> WeekActivity:
+    """The model's view of the week's stored rows."""
+    return WeekActivity(
+        reply_user=rows.reply_user,
+        reply_thread=rows.reply_thread,
+        thread_id=rows.thread_id,
+        thread_platform=rows.thread_platform,
+        thread_author=rows.thread_author,
+        thread_started=rows.thread_started,
+        tag_thread=rows.tag_thread,
+        tag=rows.tag,
+        tag_level=rows.tag_level,
+        tag_score=rows.tag_score,
+    )
+
+
 def reply_text_signals(
-    texts: Iterator[tuple[str, str, str]], tagger: Tagger, cap: int = REPLY_TEXT_CAP
-) -> Iterator[tuple[str, str, str, str, float]]:
-    """Tag each author's replies of the week as one text: (platform, handle, tag, level, score)."""
-    current: tuple[str, str] | None = None
-    parts: list[str] = []
+    conn: Connection,
+    rows: WeekRows,
+    window: Window,
+    tagger: Tagger,
+    accounts: Set[str] | None,
+    weight: float = WEIGHTS.reply_text,
+    cap: int = REPLY_TEXT_CAP,
+) -> Signals:
+    """Each author's replies of the week (first `cap` by time) tagged as one text, × weight.
 
-    def flush() -> Iterator[tuple[str, str, str, str, float]]:
-        if current is None or not parts:
-            return
+    `accounts`: the author subjects whose text is read (members' accounts), None for everyone.
+    """
+    platforms = rows.thread_platform[np.searchsorted(rows.thread_id, rows.reply_thread)]
+    chosen = np.arange(len(rows.reply_id))
+    if accounts is not None:
+        handles = {subject.split(":", 1)[1] for subject in accounts}
+        chosen = np.flatnonzero(pd.Series(rows.reply_user).isin(handles).to_numpy())
+    subject_of = {
+        i: author_subject(p, u)
+        for i, p, u in zip(
+            rows.reply_id[chosen].tolist(),
+            platforms[chosen].tolist(),
+            rows.reply_user[chosen].tolist(),
+            strict=True,
+        )
+    }
+    if accounts is not None:
+        subject_of = {i: s for i, s in subject_of.items() if s in accounts}
+    found = reply_texts(
+        conn, window.start, window.end, None if accounts is None else list(subject_of)
+    )
+    texts = sorted((subject_of[i], at, i, content) for i, at, content in found)
+    out: list[tuple[str, str, str, float]] = []
+    for subject, group in groupby(texts, key=lambda t: t[0]):
+        parts = [t[3] for _, t in zip(range(cap), group, strict=False)]
         for s in tagger.tag("\n".join(parts), None):
-            yield current[0], current[1], s.tag, s.level, s.score
-
-    for platform, user, content in texts:
-        key = (platform, user)
-        if key != current:
-            yield from flush()
-            current, parts = key, []
-        if len(parts) < cap:
-            parts.append(content)
-    yield from flush()
+            out.append((subject, s.tag, s.level, s.score * weight))
+    return Signals.of(out)
 
 
-def _previous_week(conn: Connection, kind: str, window: Window) -> tuple[datetime | None, int]:
-    """Last stored week of this kind before the window (within MAX_GAP_WEEKS) and the gap."""
-    week = latest_profile_week(conn, kind, window.start)
-    if week is None:
-        return None, 1
-    gap = round((window.start - week) / WEEK)
-    if gap > MAX_GAP_WEEKS:
-        return None, 1
-    return week, max(gap, 1)
+def _profiles(arrays: ProfileArrays) -> Profiles:
+    """Stored arrays as the model's Profiles."""
+    return Profiles(
+        arrays.subject,
+        arrays.tag,
+        arrays.level,
+        arrays.signal,
+        arrays.raw,
+        arrays.strength,
+        arrays.trend,
+    )
+
+
+def _arrays(profiles: Profiles) -> ProfileArrays:
+    """The model's Profiles as storable arrays."""
+    return ProfileArrays(
+        profiles.subject,
+        profiles.tag,
+        profiles.level,
+        profiles.signal,
+        profiles.raw,
+        profiles.strength,
+        profiles.trend,
+    )
+
+
+def _step_kind(conn: Connection, kind: str, window: Window, signals: Signals) -> Profiles:
+    """Step one kind's profiles from the last stored week before the window, and store them."""
+    previous, factor = Profiles.empty(), 1.0
+    last = latest_profile_week(conn, kind, window.start)
+    gap = carried_gap(round((window.start - last) / WEEK)) if last is not None else None
+    if last is not None and gap is not None:
+        previous, factor = _profiles(load_profile_arrays(conn, kind, last)), decay(gap)
+    profiles = step(previous, signals, factor)
+    save_profile_arrays(conn, kind, window.start, _arrays(profiles))
+    return profiles
 
 
 def build_week_conn(
@@ -205,47 +275,36 @@ def build_week_conn(
 ) -> WeekProfiles:
     """Compute and store one week's author and member profiles from the stored tags.
 
-    Both kinds are stepped in SQL (storage.interests.step_profiles), which mirrors
-    ranking.profiles.step_week; a member's signal is the sum over its linked accounts.
+    A member's signal is the sum over its linked accounts' signals, before decay.
     """
     if reply_text not in REPLY_TEXT_MODES:
         raise ValueError(f"reply_text must be one of {REPLY_TEXT_MODES}, not {reply_text!r}")
     started = time.perf_counter()
-    with staged_signals(conn, window.start, window.end, weights.started, weights.replied):
-        if reply_text != "none":
-            texts = iter_reply_texts(
-                conn, window.start, window.end, members_only=reply_text == "members"
-            )
-            add_text_signals(
-                conn,
-                (
-                    (platform, handle, tag, level, score * weights.reply_text)
-                    for platform, handle, tag, level, score in reply_text_signals(
-                        texts, _tagger(tagger)
-                    )
-                ),
-            )
-        for kind in ("author", "member"):
-            if kind == "member":
-                stage_member_signals(conn)
-            week, gap = _previous_week(conn, kind, window)
-            step_profiles(
-                conn,
-                kind,
-                window.start,
-                week,
-                StepParams(decay(gap), SATURATION, FLOOR, TREND_STEP),
-            )
-    author_count, author_rows = profile_counts(conn, "author", window.start)
-    member_rows = profile_counts(conn, "member", window.start)[1]
-    trends = Counter(profile_trends(conn, "member", window.start, level="top"))
+    rows, signals = week_signals(conn, window, weights)
+    accounts = accounts_by_member(conn)
+    links = [(m, author_subject(p, h)) for m, owned in accounts.items() for p, h in owned]
+    linked = {subject for _, subject in links}
+    if reply_text != "none":
+        text = reply_text_signals(
+            conn,
+            rows,
+            window,
+            _tagger(tagger),
+            linked if reply_text == "members" else None,
+            weights.reply_text,
+        )
+        signals = combine(signals, text)
+    authors = _step_kind(conn, "author", window, signals)
+    member_of = np.array([m for m, _ in links], dtype=object)
+    subjects = np.array([s for _, s in links], dtype=object)
+    members = _step_kind(conn, "member", window, member_signals(signals, member_of, subjects))
     return WeekProfiles(
         week=window.week_id,
-        authors=author_count,
-        author_rows=author_rows,
-        members=len(accounts_by_member(conn)),
-        member_rows=member_rows,
-        trends=trends,
+        authors=authors.subjects(),
+        author_rows=len(authors),
+        members=len(accounts),
+        member_rows=len(members),
+        trends=Counter(members.trend_counts("top")),
         seconds=time.perf_counter() - started,
     )
 
@@ -282,17 +341,28 @@ def iab_ids() -> dict[str, str | None]:
     return {t.name: t.iab_id for t in load_taxonomy()}
 
 
+def member_interests(conn: Connection, window: Window) -> list[Interest]:
+    """The week's stored member interests."""
+    return [Interest(*row) for row in load_profiles(conn, "member", window.start)]
+
+
 def member_rows_conn(
     conn: Connection, window: Window, top: int = 5, level: str = "top"
-) -> list[CrmRow]:
+) -> list[crm.CrmRow]:
     """One CRM row per member for the week, from the stored member profiles."""
     members = list(accounts_by_member(conn))
-    interests = [Interest(*row) for row in load_profiles(conn, "member", window.start)]
-    return crm_rows(members, interests, window.week_id, iab_ids(), top, LEVEL_CHOICES[level])
+    return crm.crm_rows(
+        members,
+        member_interests(conn, window),
+        window.week_id,
+        iab_ids(),
+        top,
+        LEVEL_CHOICES[level],
+    )
 
 
 class NoProfilesError(LookupError):
-    """The week to export has no stored interest profiles; the message is one line."""
+    """The week has no stored interest profiles; the message is one line."""
 
 
 def has_profiles_conn(conn: Connection, window: Window) -> bool:
@@ -300,6 +370,15 @@ def has_profiles_conn(conn: Connection, window: Window) -> bool:
     return any(
         latest_profile_week(conn, kind, window.end) == window.start for kind in ("member", "author")
     )
+
+
+def _require_built(conn: Connection, window: Window) -> None:
+    """Raise NoProfilesError unless the week was built."""
+    if not has_profiles_conn(conn, window):
+        raise NoProfilesError(
+            f"no interest profiles stored for week {window.week_id}: "
+            f"run `buzz profiles build --week {window.week_id}`"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +391,8 @@ class ExportResult:
     export_id: int
     with_tags: int = 0
     tags: int = 0
+    spreadsheet_changes: int = 0
+    """Ids written that a spreadsheet opening the CSV would show changed (`+886...`, `007`)."""
 
 
 def export_profiles(
@@ -320,7 +401,6 @@ def export_profiles(
     fmt: str,
     out: Path | None = None,
     since_last: bool = False,
-    excel: bool = False,
     top: int = 5,
     level: str = "top",
     now: datetime | None = None,
@@ -335,17 +415,13 @@ def export_profiles(
     engine = engine_for(config)
     try:
         with engine.begin() as conn:
-            if not has_profiles_conn(conn, window):
-                raise NoProfilesError(
-                    f"no interest profiles stored for week {window.week_id}: "
-                    f"run `buzz profiles build --week {window.week_id}`"
-                )
+            _require_built(conn, window)
             rows = member_rows_conn(conn, window, top, level)
             digests = {r.member_id: r.digest() for r in rows}
             if since_last:
                 last = export_digests(conn)
                 rows = [r for r in rows if last.get(r.member_id) != digests[r.member_id]]
-            write_export(rows, target, fmt, excel)
+            write_file(target, crm.WRITERS[fmt](rows))
             export_id = record_export(
                 conn,
                 window.start,
@@ -362,6 +438,55 @@ def export_profiles(
                 export_id,
                 with_tags=sum(1 for r in rows if r.tags),
                 tags=sum(len(r.tags) for r in rows),
+                spreadsheet_changes=sum(1 for r in rows if crm.spreadsheet_changes(r.member_id)),
             )
     finally:
         engine.dispose()
+
+
+@dataclass(frozen=True, slots=True)
+class AudienceResult:
+    """A comparison and how the audiences' ids were matched to members with a profile."""
+
+    comparison: audience.Comparison
+    a_unknown: list[str]
+    a_unprofiled: int
+    b_unknown: list[str]
+    b_unprofiled: int
+
+
+def compare_audiences(
+    config: Config,
+    window: Window,
+    a: Set[str],
+    b: Set[str] | None,
+    level: str = "top",
+) -> AudienceResult:
+    """Compare two audiences' interests in a week (`b` None: every member with a profile).
+
+    Raises NoProfilesError when the week was never built and audience.AudienceTooSmall when an
+    audience has too few members with a profile.
+    """
+    engine = engine_for(config, write=False)
+    try:
+        with engine.connect() as conn:
+            _require_built(conn, window)
+            members = set(accounts_by_member(conn))
+            interests = member_interests(conn, window)
+    finally:
+        engine.dispose()
+    levels = LEVEL_CHOICES[level]
+    profiled = {i.subject_id for i in interests}
+    holders: dict[tuple[str, str], set[str]] = {}
+    for i in interests:
+        if i.level in levels and i.active:
+            holders.setdefault((i.tag, i.level), set()).add(i.subject_id)
+    group_b = set(profiled) if b is None else b
+    comparison = audience.compare(a, group_b, holders, profiled)
+    return AudienceResult(
+        comparison,
+        sorted(a - members),
+        len((a & members) - profiled),
+        sorted(group_b - members),
+        len((group_b & members) - profiled),
+    )

@@ -335,7 +335,10 @@ class MemberAccount(Base):
 
 
 class InterestProfileRow(Base):
-    """One week's interest of an author or member in a tag: signal, decayed raw, 0-100, trend."""
+    """One week's interest of a member in a tag: signal, decayed raw, 0-100, trend.
+
+    Authors' interests are kept packed, one row per author and week (AuthorProfile).
+    """
 
     __tablename__ = "interest_profiles"
     __table_args__ = (
@@ -364,6 +367,30 @@ class InterestProfileRow(Base):
     raw: Mapped[float] = mapped_column(Float)
     strength: Mapped[int] = mapped_column(Integer)
     trend: Mapped[str] = mapped_column(String(8))
+
+
+class InterestTag(Base):
+    """A tag name and the small number that stands for it in packed author profiles."""
+
+    __tablename__ = "interest_tags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tag: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuthorProfile(Base):
+    """One week's interests of one author, packed: a record per tag (storage.interests.RECORD).
+
+    Authors are most of the rows (a million-reply week has ~1.4M author interests); one row
+    per author keeps a week's build to a hundred thousand inserts and the table a seventh of
+    the size. Member profiles stay one row per tag (interest_profiles): they are exported.
+    """
+
+    __tablename__ = "author_profiles"
+
+    week_start: Mapped[datetime] = mapped_column(primary_key=True)
+    subject_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    interests: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ProfileExport(Base):
@@ -420,5 +447,7 @@ thread_tag_state: Table = Base.metadata.tables["thread_tag_state"]
 members: Table = Base.metadata.tables["members"]
 member_accounts: Table = Base.metadata.tables["member_accounts"]
 interest_profiles: Table = Base.metadata.tables["interest_profiles"]
+interest_tags: Table = Base.metadata.tables["interest_tags"]
+author_profiles: Table = Base.metadata.tables["author_profiles"]
 profile_exports: Table = Base.metadata.tables["profile_exports"]
 profile_export_state: Table = Base.metadata.tables["profile_export_state"]

@@ -1,4 +1,4 @@
-"""CRM export: CSV (BOM option), XLSX, JSONL, formula-safe cells, no post text, --since-last."""
+"""CRM export: CSV (UTF-8 with BOM), XLSX, JSONL, ids exact everywhere, faded tags apart."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 import storage_fixtures as h
@@ -29,17 +30,20 @@ from typer.testing import CliRunner
 
 from buzz.cli import app
 from buzz.interests import build_profiles_range, tag_threads
+from interests.crm import COLUMNS, spreadsheet_changes
+from storage.interests import ProfileArrays, save_profile_arrays
 from storage.members import import_members
 
 db_url = h.db_url
 engine = h.engine
 runner = CliRunner()
 EVIL = '=HYPERLINK("http://evil.example","click")'
+TRICKY = ("+886912345678", "=1+1", "-007", "@me", " padded ", "@SUM(1)", "007")
 
 
 @pytest.fixture
 def built(db_url: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A database with three members (one evil id, one without activity) and two built weeks."""
+    """A database with three members (one formula-like id, one without activity), two weeks."""
     post(engine, "S.1", "alice", f"{STOCK} 祕密內文", day(W1))
     post(engine, "S.2", "bob", f"{MOVIE} 祕密內文", day(W1), board="movie")
     post(engine, "S.3", "alice", f"{STOCK} 祕密內文", day(W2))
@@ -66,65 +70,150 @@ def export(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_csv_is_utf8_without_bom_one_row_per_member(built: str, tmp_path: Path) -> None:
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV Buzz wrote: UTF-8 with a BOM, CRLF line ends."""
+    data = path.read_bytes()
+    assert (
+        data.startswith(b"\xef\xbb\xbf")
+        and b"\r\n" in data
+        and b"\n" not in data.replace(b"\r\n", b"")
+    )
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_csv_is_utf8_with_bom_one_row_per_member_ids_exact(built: str, tmp_path: Path) -> None:
     code, out = export()
     path = tmp_path / "reports" / W2.week_id / "crm_profiles.csv"
     assert code == 0 and f"{path}: 3 of 3 members" in out
-    data = path.read_bytes()
-    assert not data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
-    assert list(rows[0]) == [
-        "member_id",
-        "week",
-        "top_tag",
-        "tags",
-        "strengths",
-        "trends",
-        "iab_ids",
-    ]
+    rows = read_csv(path)
+    assert tuple(rows[0]) == COLUMNS
     by_id = {r["member_id"]: r for r in rows}
+    assert set(by_id) == {"M1", EVIL, "M3"}  # no ' before the formula-like id
     m1 = by_id["M1"]
     before, now = week2(STOCK, "Stock", "投資理財")
     assert now - before >= 5
     assert m1["tags"] == "投資理財" and m1["trends"] == "rising" and m1["iab_ids"] == "534"
-    assert (m1["top_tag"], m1["strengths"]) == ("投資理財", str(now))
-    evil = by_id["'" + EVIL]  # formula neutralised
+    assert (m1["top_tag"], m1["strengths"], m1["faded_tags"]) == ("投資理財", str(now), "")
     before, now = week2(MOVIE, "movie", "電影", weeks=1)
     assert -5 < now - before < 5
+    evil = by_id[EVIL]
     assert (evil["tags"], evil["strengths"], evil["trends"]) == ("電影", str(now), "stable")
     assert by_id["M3"]["tags"] == ""
-    assert "祕密" not in data.decode("utf-8")
+    assert "祕密" not in path.read_text(encoding="utf-8-sig")
 
 
-def test_excel_option_writes_a_bom(built: str, tmp_path: Path) -> None:
-    out = tmp_path / "x.csv"
-    assert export("--excel", "-o", str(out))[0] == 0
-    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
-    assert export("--excel", "--format", "xlsx")[0] == 2
+def test_csv_names_ids_a_spreadsheet_would_change(built: str) -> None:
+    result = runner.invoke(app, ["profiles", "export", "--week", W2.week_id])
+    assert result.exit_code == 0
+    assert "1 member ids" in result.stderr and "--format xlsx" in result.stderr
+    assert [spreadsheet_changes(i) for i in (*TRICKY, "U0001", "12345", "0")] == [
+        *[True] * 4,
+        False,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
 
 
-def test_xlsx_opens_and_holds_no_formula(built: str, tmp_path: Path) -> None:
+def test_the_excel_option_is_gone_every_csv_has_the_bom(built: str) -> None:
+    assert export("--excel")[0] == 2
+
+
+def test_xlsx_holds_string_cells_never_formulas(built: str, tmp_path: Path) -> None:
     out = tmp_path / "x.xlsx"
     assert export("--format", "xlsx", "-o", str(out), "--level", "all")[0] == 0
     sheet = openpyxl.load_workbook(out).active
     assert sheet is not None
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[0][:4] == ["member_id", "week", "top_tag", "tags"]
-    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
-    assert "'" + EVIL in [v[0] for v in values]
+    assert tuple(values[0]) == COLUMNS
+    assert all(c.data_type == "s" for row in sheet.iter_rows() for c in row if c.value)
+    assert EVIL in [v[0] for v in values]
     m1 = next(v for v in values if v[0] == "M1")
     assert m1[3] == "投資理財;台股" and m1[5] == "rising;rising" and m1[6] == "534;538"
     top, fine = week2(STOCK, "Stock", "投資理財")[1], week2(STOCK, "Stock", "台股")[1]
     assert m1[4] == f"{top};{fine}"
 
 
-def test_jsonl_has_arrays(built: str, tmp_path: Path) -> None:
+def test_jsonl_is_data_with_arrays(built: str, tmp_path: Path) -> None:
     out = tmp_path / "x.jsonl"
     assert export("--format", "jsonl", "-o", str(out))[0] == 0
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {x["member_id"] for x in lines} == {"M1", EVIL, "M3"}
     m1 = next(x for x in lines if x["member_id"] == "M1")
-    assert m1["tags"] == ["投資理財"] and m1["trends"] == ["rising"]
+    assert m1["tags"] == ["投資理財"] and m1["trends"] == ["rising"] and m1["faded_tags"] == []
     assert m1["strengths"] == [week2(STOCK, "Stock", "投資理財")[1]] and m1["week"] == W2.week_id
+
+
+def test_faded_interests_go_to_their_own_column(
+    db_url: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A multi-select import of `tags` must not mark a faded interest active."""
+    with engine.begin() as conn:
+        import_members(conn, [("M1", "ptt", "alice")], h.T0)
+        save_profile_arrays(
+            conn,
+            "member",
+            W2.start,
+            ProfileArrays(
+                np.array(["M1", "M1", "M1"], dtype=object),
+                np.array(["投資理財", "電影", "運動"], dtype=object),
+                np.zeros(3, dtype=np.int8),
+                np.array([2.0, 0.0, 0.0]),
+                np.array([3.0, 0.1, 0.2]),
+                np.array([63, 3, 4]),
+                np.array([1, 4, 4], dtype=np.int8),  # rising, faded, faded
+            ),
+        )
+    monkeypatch.setenv("BUZZ_DATABASE_URL", db_url)
+    monkeypatch.setenv("BUZZ_REPORTS_DIR", str(tmp_path / "reports"))
+    assert export("-o", str(tmp_path / "x.csv"))[0] == 0
+    (row,) = read_csv(tmp_path / "x.csv")
+    assert (row["tags"], row["strengths"], row["trends"]) == ("投資理財", "63", "rising")
+    assert row["faded_tags"] == "運動;電影" and row["top_tag"] == "投資理財"
+    assert export("--format", "jsonl", "-o", str(tmp_path / "x.jsonl"))[0] == 0
+    record = json.loads((tmp_path / "x.jsonl").read_text(encoding="utf-8"))
+    assert record["tags"] == ["投資理財"] and record["faded_tags"] == ["運動", "電影"]
+
+
+def test_tricky_ids_round_trip_through_import_and_every_format(
+    db_url: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`+886912345678` stays `+886912345678`: the CRM matches members on these ids."""
+    monkeypatch.setenv("BUZZ_DATABASE_URL", db_url)
+    monkeypatch.setenv("BUZZ_REPORTS_DIR", str(tmp_path / "reports"))
+    members = tmp_path / "members.csv"
+    with members.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["member_id", "platform", "handle"])
+        writer.writerows([(m, "ptt", f"fan{n}") for n, m in enumerate(TRICKY)])
+    imported = runner.invoke(app, ["members", "import", str(members)])
+    assert imported.exit_code == 0, imported.output
+    assert "' padded ' has blanks around it; kept as written" in imported.stderr
+    listed = runner.invoke(app, ["members", "list"]).stdout.splitlines()
+    assert {line.split("\t")[0] for line in listed} == set(TRICKY)
+    for n in range(len(TRICKY)):
+        post(engine, f"F.{n}", f"fan{n}", STOCK, day(W2))
+    config = config_for(db_url, tmp_path)
+    tag_threads(config, h.T0)
+    build_profiles_range(config, [W2], reply_text="none")
+    for fmt in ("csv", "xlsx", "jsonl"):
+        out = tmp_path / f"crm.{fmt}"
+        assert export("--format", fmt, "-o", str(out))[0] == 0
+        if fmt == "csv":
+            ids = [r["member_id"] for r in read_csv(out)]
+        elif fmt == "xlsx":
+            sheet = openpyxl.load_workbook(out).active
+            assert sheet is not None
+            cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+            assert {c.data_type for c in cells} == {"s"}
+            ids = [str(c.value) for c in cells]
+        else:
+            ids = [json.loads(line)["member_id"] for line in out.read_text("utf-8").splitlines()]
+        assert sorted(ids) == sorted(TRICKY), fmt
+    shown = runner.invoke(app, ["profiles", "show", " padded ", "--level", "top"])
+    assert shown.exit_code == 0 and "投資理財" in shown.stdout
 
 
 def test_since_last_writes_only_changed_members(built: str, engine: Engine, tmp_path: Path) -> None:
@@ -140,7 +229,7 @@ def test_since_last_writes_only_changed_members(built: str, engine: Engine, tmp_
     build_profiles_range(config, [W2], reply_text="none")
     code, out = export("--since-last")
     assert f"{changes}: 1 of 3 members" in out
-    rows = list(csv.DictReader(io.StringIO(changes.read_text(encoding="utf-8"))))
+    rows = read_csv(changes)
     assert [r["member_id"] for r in rows] == ["M3"]
     sport = thread_scores(BASEBALL, "Baseball")
     assert rows[0]["tags"] == "運動" and rows[0]["strengths"] == str(strength(sport["運動"][1]))

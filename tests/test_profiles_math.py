@@ -1,25 +1,49 @@
-"""Pure profile math: decay with a four-week half-life, the 0-100 curve, trends, CRM rows."""
+"""The interest model on arrays: decay, the 0-100 curve, trends, the week step, signals."""
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 
-from ranking.profiles import (
+from interests.model import (
     FLOOR,
     HALF_LIFE_WEEKS,
-    CrmRow,
-    Interest,
-    crm_rows,
+    MAX_GAP_WEEKS,
+    TREND_CODE,
+    Profiles,
+    Signals,
+    WeekActivity,
+    carried_gap,
+    combine,
     decay,
     member_signals,
-    step_week,
-    strength_of,
-    trend_of,
+    step,
+    strengths,
+    thread_signals,
+    trends,
 )
+from interests.vocab import TRENDS
 
 
-def interest(strength: int, raw: float = 1.0, trend: str = "stable", tag: str = "運動") -> Interest:
-    return Interest("m1", tag, "top", 0.0, raw, strength, trend)
+def objects(*values: object) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
+def profiles(*rows: tuple[str, str, float, int, str]) -> Profiles:
+    """Last week's (subject, tag, raw, strength, trend) rows at level top."""
+    return Profiles.of((s, t, "top", 0.0, raw, st, tr) for s, t, raw, st, tr in rows)
+
+
+def signals(*rows: tuple[str, str, float]) -> Signals:
+    return Signals.of((s, t, "top", v) for s, t, v in rows)
+
+
+def by_key(p: Profiles) -> dict[tuple[str, str], tuple[float, float, int, str]]:
+    return {(r[0], r[1]): (r[3], r[4], r[5], r[6]) for r in p.rows()}
 
 
 def test_raw_strength_halves_after_the_half_life() -> None:
@@ -31,19 +55,28 @@ def test_raw_strength_halves_after_the_half_life() -> None:
         decay(-1)
 
 
-def test_strength_saturates_between_0_and_100() -> None:
-    assert strength_of(0.0) == 0
-    assert strength_of(-1.0) == 0
-    assert strength_of(3.0) == 63
-    assert strength_of(1000.0) == 100
-    values = [strength_of(r / 10) for r in range(0, 200)]
-    assert values == sorted(values)
+def test_history_older_than_the_gap_limit_is_not_carried() -> None:
+    assert carried_gap(1) == 1
+    assert carried_gap(3) == 3
+    assert carried_gap(0) == 1
+    assert carried_gap(MAX_GAP_WEEKS) == MAX_GAP_WEEKS
+    assert carried_gap(MAX_GAP_WEEKS + 1) is None
+
+
+def test_strength_saturates_between_0_and_100_as_documented() -> None:
+    raw = np.array([0.0, -1.0, 3.0, 1000.0, 0.24, 6.0])
+    assert strengths(raw).tolist() == [0, 0, 63, 100, 8, 86]
+    curve = np.linspace(0, 20, 2001)
+    assert strengths(curve).tolist() == [
+        round(100 * (1 - math.exp(-r / 3))) if r > 0 else 0 for r in curve.tolist()
+    ]
+    assert np.all(np.diff(strengths(curve)) >= 0)
 
 
 @pytest.mark.parametrize(
     ("before", "now", "expected"),
     [
-        (None, 20, "new"),
+        (0, 20, "new"),
         (3, 20, "new"),
         (20, 25, "rising"),
         (20, 24, "stable"),
@@ -51,68 +84,111 @@ def test_strength_saturates_between_0_and_100() -> None:
         (20, 15, "falling"),
         (20, 4, "faded"),
         (FLOOR, FLOOR - 1, "faded"),
-        (None, 4, None),
+        (0, 4, None),
         (3, 2, None),
     ],
 )
-def test_trend_against_last_week(before: int | None, now: int, expected: str | None) -> None:
-    previous = None if before is None else interest(before)
-    assert trend_of(previous, now) == expected
+def test_trend_against_last_week(before: int, now: int, expected: str | None) -> None:
+    code = int(trends(np.array([now]), np.array([before]))[0])
+    assert (TRENDS[code] if code >= 0 else None) == expected
 
 
 def test_a_week_decays_unfed_interests_and_adds_new_signals() -> None:
-    previous = [interest(strength_of(3.0), raw=3.0)]
-    out = step_week(previous, {("m1", "電影"): ("top", 1.5)})
-    by_tag = {i.tag: i for i in out}
-    assert by_tag["運動"].raw == pytest.approx(3.0 * decay(1))
-    assert by_tag["運動"].trend == "falling"
-    assert by_tag["電影"].trend == "new"
-    assert by_tag["電影"].strength == strength_of(1.5)
+    previous = profiles(("m1", "運動", 3.0, 63, "new"))
+    out = by_key(step(previous, signals(("m1", "電影", 1.5)), decay(1)))
+    assert out[("m1", "運動")] == (0.0, 3.0 * decay(1), 57, "falling")
+    assert out[("m1", "電影")] == (1.5, 1.5, int(strengths(np.array([1.5]))[0]), "new")
+
+
+def test_a_fed_interest_adds_its_signal_to_the_decayed_raw() -> None:
+    previous = profiles(("m1", "運動", 3.0, 63, "new"))
+    out = by_key(step(previous, signals(("m1", "運動", 2.0)), decay(2)))
+    raw = 3.0 * decay(2) + 2.0
+    assert out[("m1", "運動")] == (2.0, raw, round(100 * (1 - math.exp(-raw / 3))), "rising")
 
 
 def test_a_faded_row_is_kept_one_week_then_dropped() -> None:
-    week1 = step_week([interest(6, raw=strength_raw(6))], {}, gap_weeks=2)
-    assert [i.trend for i in week1] == ["faded"]
-    assert step_week(week1, {}) == []
+    raw = -3.0 * math.log(1 - 6 / 100)  # strength 6
+    week1 = step(profiles(("m1", "運動", raw, 6, "new")), signals(), decay(2))
+    assert [r[6] for r in week1.rows()] == ["faded"]
+    assert len(step(week1, signals(), decay(1))) == 0
 
 
-def strength_raw(strength: int) -> float:
-    import math
-
-    return -3.0 * math.log(1 - strength / 100)
+def test_noise_below_the_floor_is_not_kept() -> None:
+    out = step(Profiles.empty(), signals(("a", "x", 0.1), ("a", "y", 2.0)), 1.0)
+    assert list(by_key(out)) == [("a", "y")]
 
 
 def test_gap_weeks_decay_more() -> None:
-    out = step_week([interest(63, raw=3.0)], {}, gap_weeks=4)
-    assert out[0].raw == pytest.approx(1.5)
+    out = step(profiles(("m1", "運動", 3.0, 63, "new")), signals(), decay(4))
+    assert by_key(out)[("m1", "運動")][1] == pytest.approx(1.5)
+
+
+def test_rows_come_out_sorted_by_subject_then_tag() -> None:
+    out = step(Profiles.empty(), signals(("b", "y", 2.0), ("a", "z", 2.0), ("a", "x", 2.0)), 1.0)
+    assert [(r[0], r[1]) for r in out.rows()] == [("a", "x"), ("a", "z"), ("b", "y")]
+    assert out.subjects() == 2
+    assert out.trend_counts() == {"new": 3}
 
 
 def test_member_signal_sums_its_accounts_before_decay() -> None:
-    authors = {("ptt:a", "運動"): ("top", 1.0), ("ptt:b", "運動"): ("top", 0.5)}
-    out = member_signals(authors, {"M1": ["ptt:a", "ptt:b"], "M2": ["ptt:c"]})
-    assert out == {("M1", "運動"): ("top", 1.5)}
+    authors = signals(("ptt:a", "運動", 1.0), ("ptt:b", "運動", 0.5), ("ptt:c", "電影", 2.0))
+    out = member_signals(authors, objects("M1", "M1", "M2"), objects("ptt:a", "ptt:b", "ptt:x"))
+    assert {(s, t): v for s, t, v in zip(out.subject, out.tag, out.signal, strict=True)} == {
+        ("M1", "運動"): 1.5
+    }
 
 
-def test_crm_rows_keep_top_tags_then_faded_with_aligned_iab_ids() -> None:
-    items = [
-        Interest("M1", "運動", "top", 1, 1, 50, "rising"),
-        Interest("M1", "電影", "top", 1, 1, 70, "new"),
-        Interest("M1", "棒球", "fine", 1, 1, 90, "new"),
-        Interest("M1", "旅遊", "top", 0, 0.1, 3, "faded"),
-        Interest("M1", "寵物", "top", 0, 0.1, 30, "stable"),
+def test_combined_signals_sum_per_subject_and_tag() -> None:
+    out = combine(signals(("a", "x", 1.0), ("b", "x", 1.0)), signals(("a", "x", 0.25)))
+    assert sorted(zip(out.subject, out.tag, out.signal, strict=True)) == [
+        ("a", "x", 1.25),
+        ("b", "x", 1.0),
     ]
-    rows = crm_rows(["M1", "M2"], items, "2024-07-08", {"電影": "324", "運動": "607"}, top=2)
-    assert rows[0] == CrmRow(
-        "M1", "2024-07-08", ("電影", "運動", "旅遊"), (70, 50, 3), ("new", "rising", "faded"),
-        ("324", "607", ""),
-    )  # fmt: skip
-    assert rows[0].top_tag == "電影"
-    assert rows[1].tags == () and rows[1].top_tag == ""
-    assert rows[0].digest() != rows[1].digest()
-    assert crm_rows(["M1"], items, "x", {}, top=1, levels=("fine",))[0].tags == ("棒球",)
 
 
-def test_digest_ignores_the_week() -> None:
-    a = CrmRow("M1", "2024-07-08", ("電影",), (70,), ("new",), ("324",))
-    b = CrmRow("M1", "2024-07-15", ("電影",), (70,), ("new",), ("324",))
-    assert a.digest() == b.digest()
+def week(
+    replies: list[tuple[str, int]],
+    threads: list[tuple[int, str | None, bool]],
+    tags: list[tuple[int, str, float]],
+) -> WeekActivity:
+    """A week from (user, thread) replies, (id, author, started) threads, (thread, tag, score)."""
+    return WeekActivity(
+        reply_user=objects(*(u for u, _ in replies)),
+        reply_thread=np.array([t for _, t in replies], dtype=np.int64),
+        thread_id=np.array([i for i, _, _ in threads], dtype=np.int64),
+        thread_platform=objects(*("ptt" for _ in threads)),
+        thread_author=objects(*(a for _, a, _ in threads)),
+        thread_started=np.array([s for _, _, s in threads]),
+        tag_thread=np.array([t for t, _, _ in tags], dtype=np.int64),
+        tag=objects(*(g for _, g, _ in tags)),
+        tag_level=np.zeros(len(tags), dtype=np.int8),
+        tag_score=np.array([s for _, _, s in tags]),
+    )
+
+
+def test_thread_signals_weigh_started_over_distinct_replied_threads() -> None:
+    got = thread_signals(
+        week(
+            # carol replies twice in thread 1 (counted once), alice in her own thread (not counted)
+            [("carol", 1), ("carol", 1), ("alice", 1), ("carol", 2), ("bob", 3)],
+            [(1, "alice", True), (2, "alice", True), (3, None, False)],
+            [(1, "投資理財", 0.8), (2, "投資理財", 0.5), (2, "台股", 0.4), (3, "電影", 0.6)],
+        )
+    )
+    assert {(s, t): v for s, t, v in zip(got.subject, got.tag, got.signal, strict=True)} == {
+        ("ptt:alice", "投資理財"): pytest.approx(1.3),
+        ("ptt:alice", "台股"): pytest.approx(0.4),
+        ("ptt:carol", "投資理財"): pytest.approx(0.3 * 0.8 + 0.3 * 0.5),
+        ("ptt:carol", "台股"): pytest.approx(0.3 * 0.4),
+        ("ptt:bob", "電影"): pytest.approx(0.3 * 0.6),
+    }
+
+
+def test_a_reply_to_a_thread_missing_from_the_week_is_an_error() -> None:
+    with pytest.raises(ValueError, match="missing"):
+        thread_signals(week([("carol", 9)], [(1, "alice", True)], []))
+
+
+def test_trend_codes_are_positions_in_the_vocabulary() -> None:
+    assert [TREND_CODE[t] for t in TRENDS] == list(range(len(TRENDS)))

@@ -1,4 +1,4 @@
-"""Thread tags, SQL signal aggregation and weekly profile history, on SQLite and PostgreSQL.
+"""Thread tags, the week's signals read from storage, profile history, on SQLite and PostgreSQL.
 
 The real tagger tags the threads; each expectation is the documented formula applied to the
 scores it gives the same texts, so the arithmetic stays pinned without a stub.
@@ -27,14 +27,17 @@ from profile_helpers import (
     text_scores,
     thread_scores,
 )
-from sqlalchemy import update
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
-from buzz.interests import build_profiles_range, tag_threads, tag_threads_conn
+from buzz.interests import build_profiles_range, tag_threads, tag_threads_conn, week_signals
+from interests.model import LEVEL_CODE, SignalWeights
 from ranking.windows import Window
-from storage.interests import author_thread_signals, load_profiles, profile_weeks
+from storage.db import make_engine
+from storage.interests import load_profiles, profile_weeks
 from storage.members import import_members
-from storage.models import threads
+from storage.migrate import downgrade, upgrade
+from storage.models import interest_profiles, threads
 from storage.tags import load_thread_tags, thread_ids_needing_tags
 from storage.writes import write_thread
 
@@ -43,10 +46,17 @@ engine = h.engine
 
 
 def signals(engine: Engine, window: Window) -> dict[tuple[str, str], float]:
-    """Top-level (handle, tag) → signal of the window, summed in SQL with weights 1.0 / 0.3."""
+    """Top-level (handle, tag) → signal of the window read from storage, weights 1.0 / 0.3."""
     with engine.connect() as conn:
-        rows = author_thread_signals(conn, window.start, window.end, 1.0, 0.3)
-        return {(handle, tag): s for _, handle, tag, level, s in rows if level == "top"}
+        _, found = week_signals(conn, window, SignalWeights(1.0, 0.3, 0.5))
+    top = LEVEL_CODE["top"]
+    return {
+        (subject.removeprefix("ptt:"), tag): value
+        for subject, tag, level, value in zip(
+            found.subject, found.tag, found.level, found.signal, strict=True
+        )
+        if level == top
+    }
 
 
 def expected(*parts: tuple[str, float, str, str]) -> dict[tuple[str, str], float]:
@@ -222,3 +232,49 @@ def test_the_default_tagger_tags_with_the_channel_prior(tmp_path: Path) -> None:
             eng.dispose()
     assert tags[0][:2] == ("投資理財", "top")
     assert ("台股", "fine") in [t[:2] for t in tags]
+
+
+def test_migration_0006_packs_author_rows_and_downgrade_unpacks_them(db_url: str) -> None:
+    """Author history survives the move to packed rows, bit for bit, and back."""
+    week = W1.start
+    authors = [
+        ("ptt:alice", "投資理財", "top", 0.8, 1.0 / 3.0, 28, "new"),
+        ("ptt:alice", "台股", "fine", 0.0, 0.1 + 0.2, 10, "faded"),
+        ("ptt:bob", "電影", "top", 2.5, 2.5, 57, "rising"),
+    ]
+    member = ("M1", "電影", "top", 2.5, 2.5, 57, "rising")
+    downgrade(db_url, "0005")
+    eng = make_engine(db_url)
+    try:
+        with eng.begin() as conn:
+            for subject_kind, row in [*(("author", r) for r in authors), ("member", member)]:
+                conn.execute(
+                    insert(interest_profiles).values(
+                        subject_kind=subject_kind,
+                        week_start=week,
+                        **dict(zip(PROFILE_COLUMNS, row, strict=True)),
+                    )
+                )
+        upgrade(db_url)
+        with eng.connect() as conn:
+            assert load_profiles(conn, "author", week) == sorted(
+                authors, key=lambda r: (r[0], -r[5], r[1])
+            )
+            assert load_profiles(conn, "member", week) == [member]
+            left = conn.execute(select(interest_profiles.c.subject_kind)).scalars().all()
+            assert left == ["member"]
+        downgrade(db_url, "0005")
+        with eng.connect() as conn:
+            back = conn.execute(
+                select(interest_profiles.c.subject_kind, *PROFILE_FIELDS).order_by(
+                    interest_profiles.c.subject_kind, *PROFILE_FIELDS[:2]
+                )
+            ).tuples()
+            assert sorted(back) == sorted([("author", *r) for r in authors] + [("member", *member)])
+    finally:
+        eng.dispose()
+        upgrade(db_url)
+
+
+PROFILE_COLUMNS = ("subject_id", "tag", "level", "signal", "raw", "strength", "trend")
+PROFILE_FIELDS = [interest_profiles.c[name] for name in PROFILE_COLUMNS]

@@ -31,6 +31,8 @@ TABLES = {
     "members",
     "member_accounts",
     "interest_profiles",
+    "interest_tags",
+    "author_profiles",
     "profile_exports",
     "profile_export_state",
     "crawl_channels",
@@ -50,7 +52,7 @@ def test_migrations_at_head_match_the_models(engine: Engine) -> None:
 
 def test_upgrade_creates_every_table_and_records_head(engine: Engine) -> None:
     assert set(inspect(engine).get_table_names()) >= TABLES
-    assert current_revision(engine) == head_revision() == "0005"
+    assert current_revision(engine) == head_revision() == "0006"
 
 
 @pytest.mark.parametrize("backend", h.database_urls())
@@ -59,7 +61,7 @@ def test_fresh_database_has_no_revision_until_upgraded(backend: str, tmp_path: P
         assert current_revision(url) is None
         upgrade(url)
         upgrade(url)  # a second upgrade is a no-op
-        assert current_revision(url) == "0005"
+        assert current_revision(url) == "0006"
         eng = make_engine(url)
         try:
             assert set(inspect(eng).get_table_names()) >= TABLES
@@ -71,7 +73,7 @@ def test_downgrade_to_base_and_upgrade_again(db_url: str) -> None:
     downgrade(db_url, "base")
     assert current_revision(db_url) is None
     upgrade(db_url)
-    assert current_revision(db_url) == "0005"
+    assert current_revision(db_url) == "0006"
 
 
 def test_alembic_version_table_lives_beside_the_schema(engine: Engine) -> None:

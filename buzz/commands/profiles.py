@@ -10,20 +10,18 @@ import typer
 from buzz.commands.common import datetime_option, week_option
 from buzz.config import load_config
 from buzz.errors import fail
+from interests.vocab import EXPORT_FORMATS, LEVEL_CHOICES, REPLY_TEXT_MODES, TRENDS
 
 if TYPE_CHECKING:
     from nlp.tagger import Tagger
 
-FORMATS = ("csv", "xlsx", "jsonl")
-LEVELS = ("top", "fine", "all")
 MAX_WEEKS = 52
 MAX_TOP = 26
 
 
 def _trends(counts: dict[str, int]) -> str:
     """`new 12, rising 3, ...` in the fixed trend order."""
-    order = ("new", "rising", "stable", "falling", "faded")
-    return ", ".join(f"{t} {counts[t]}" for t in order if counts.get(t))
+    return ", ".join(f"{t} {counts[t]}" for t in TRENDS if counts.get(t))
 
 
 def _in_range(option: str, value: int, low: int, high: int) -> None:
@@ -82,7 +80,7 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Tag new and edited threads, then compute the weeks' profiles oldest first."""
-        from buzz.interests import REPLY_TEXT_MODES, build_profiles_range, tag_threads
+        from buzz.interests import build_profiles_range, tag_threads
         from ranking.windows import weeks_back
 
         if reply_text not in REPLY_TEXT_MODES:
@@ -126,13 +124,13 @@ def register(app: typer.Typer) -> None:
         from storage.interests import profile_history
         from storage.members import member_ids
 
-        if level not in LEVELS:
-            fail(f"--level: {level!r} is not one of {', '.join(LEVELS)}")
+        if level not in LEVEL_CHOICES:
+            fail(f"--level: {level!r} is not one of {', '.join(LEVEL_CHOICES)}")
         until = week_option(week).start if week else None
         engine = engine_for(load_config())
         try:
             with engine.connect() as conn:
-                history = profile_history(conn, "member", member_id, until)
+                history = profile_history(conn, member_id, until)
                 known = bool(history) or member_id in member_ids(conn)
         finally:
             engine.dispose()
@@ -159,15 +157,14 @@ def register(app: typer.Typer) -> None:
 
     @profiles.command(
         "export",
-        epilog="Example: buzz profiles export --week 2019-02-04 --format csv --since-last --excel",
+        epilog="Example: buzz profiles export --week 2019-02-04 --format xlsx --since-last",
     )
     def export_cmd(
         week: str = typer.Option(None, help="Week to export, a Monday (default: last complete)."),
-        fmt: str = typer.Option("csv", "--format", help="csv, xlsx or jsonl."),
+        fmt: str = typer.Option("csv", "--format", help="csv (UTF-8 with BOM), xlsx or jsonl."),
         since_last: bool = typer.Option(
             False, "--since-last", help="Only members whose profile changed since the last export."
         ),
-        excel: bool = typer.Option(False, "--excel", help="CSV with a UTF-8 BOM for Excel."),
         out: Path = typer.Option(
             None,
             "-o",
@@ -180,16 +177,14 @@ def register(app: typer.Typer) -> None:
             None, help="Treat this as the current time (for the default week)."
         ),
     ) -> None:
-        """Write one row per member: top tags, strengths, trends, IAB ids (no post text)."""
+        """Write one row per member: live tags, strengths, trends, IAB ids, faded tags."""
         from buzz.export import ExportWriteError, output_problem
         from buzz.interests import NoProfilesError, export_profiles
 
-        if fmt not in FORMATS:
-            fail(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
-        if level not in LEVELS:
-            fail(f"--level: {level!r} is not one of {', '.join(LEVELS)}")
-        if excel and fmt != "csv":
-            fail("--excel only applies to --format csv")
+        if fmt not in EXPORT_FORMATS:
+            fail(f"--format: {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
+        if level not in LEVEL_CHOICES:
+            fail(f"--level: {level!r} is not one of {', '.join(LEVEL_CHOICES)}")
         _in_range("--top", top, 1, MAX_TOP)
         if out is not None and (problem := output_problem(out, create_parents=True, replace=True)):
             fail(f"--out: {problem}")
@@ -201,7 +196,6 @@ def register(app: typer.Typer) -> None:
                 fmt,
                 out,
                 since_last=since_last,
-                excel=excel,
                 top=top,
                 level=level,
             )
@@ -210,5 +204,12 @@ def register(app: typer.Typer) -> None:
         except ExportWriteError as exc:
             fail(str(exc))
         typer.echo(f"{result.path}: {result.rows} of {result.members} members")
+        if fmt == "csv" and result.spreadsheet_changes:
+            typer.echo(
+                f"buzz: note: {result.spreadsheet_changes} member ids (like +886..., -007, =...) "
+                "are exact in the file but a spreadsheet opening it would change them; import "
+                "the CSV, or look at it with --format xlsx",
+                err=True,
+            )
 
     app.add_typer(profiles, name="profiles")
