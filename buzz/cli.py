@@ -43,6 +43,7 @@ COMMAND_MODULES = (
     "nlp",
     "members",
     "profiles",
+    "audience",
 )
 
 for _name in COMMAND_MODULES:
