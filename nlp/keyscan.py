@@ -421,14 +421,12 @@ class KeywordScanner:
         keyset = sorted(set(keywords))
         self._keys = _trie(keyset, [2] * len(keyset), [0.0] * len(keyset))
         self._fallback = 0.0 - log_total  # jieba: log(1) - logtotal for an unknown character
-        self._out = np.empty((0, 2), dtype=np.int64)
 
     def _run(self, text: str) -> tuple[Any, int]:
         """Scan `text`; the kept spans are the first `count` rows of the returned array."""
         cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        if len(self._out) < len(cps):
-            self._out = np.empty((max(len(cps), 2 * len(self._out)), 2), dtype=np.int64)
-        return self._out, _scan(cps, self._trie, self._keys, self._fallback, self._out)
+        out = np.empty((len(cps), 2), dtype=np.int64)  # per call: threads may share a scanner
+        return out, _scan(cps, self._trie, self._keys, self._fallback, out)
 
     def tokens(self, text: str) -> list[str]:
         """The kept tokens of `text`, in order."""
