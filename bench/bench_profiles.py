@@ -2,12 +2,12 @@
 
 Run: .venv/bin/python bench/bench_profiles.py [--replies 1000000 --authors 100000]
 
-Builds (once, under var/bench/) a migrated SQLite file holding two weeks of synthetic activity
-(threads with tags, replies spread over each week, members linked to some authors), builds the
-first week's profiles as history, then times `buzz.interests.build_week_conn` for the second week
-in a fresh subprocess per mode (so ru_maxrss is that run's peak), against a reference that loads
-the week's distinct (user, thread) pairs into pandas and groups them. Writes a Markdown table to
-bench/results/profiles.md.
+Builds (once per schema revision, under var/bench/) a migrated SQLite file holding two weeks of
+synthetic activity (threads with tags, replies spread over each week, members linked to some
+authors), builds the first week's profiles as history, then times
+`buzz.interests.build_week_conn` for the second week in a fresh subprocess per mode (so
+ru_maxrss is that run's peak), against a reference that loads the week's distinct (user, thread)
+pairs into pandas and groups them. Writes a Markdown table to bench/results/profiles.md.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from _machine import machine_line  # noqa: E402
 
 from ranking.windows import week_starting  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
+from storage.migrate import head_revision, upgrade  # noqa: E402
 
 W1 = week_starting(datetime(2024, 1, 1).date())
 W2 = W1.next()
@@ -45,6 +45,14 @@ PHRASES = (
     "手遊抽卡又歪了",
     "拉麵好吃",
     "日本旅遊行程",
+)
+
+
+BEFORE = (
+    "Before the model moved to interests/ (same machine and sizes, 2026-12-02; schema 0004, "
+    "the week stepped in SQL and 1.4M author rows written to interest_profiles): `reference` "
+    "6.4 s / 522 MiB; `none` 17.3 s (2.7x) / 378 MiB; `members` 23.7 s (3.7x) / 539 MiB. "
+    "Earlier (0002 schema, decay in Python objects): `none` 54.9 s, `members` 63.3 s."
 )
 
 
@@ -190,7 +198,8 @@ def main() -> None:
         "--trace", action="store_true", help="Also measure tracemalloc peaks (slow: ~3x time)."
     )
     args = parser.parse_args()
-    name = f"profiles-{args.replies}-{args.authors}-{args.threads}-{args.members}.sqlite3"
+    sizes = f"{args.replies}-{args.authors}-{args.threads}-{args.members}"
+    name = f"profiles-{sizes}-r{head_revision()}.sqlite3"
     path = ROOT / "var" / "bench" / name
     if args.run:
         print(json.dumps(run_mode(path, args.run, args.trace)))
@@ -220,11 +229,12 @@ def main() -> None:
         f"Synthetic week: {args.replies:,} replies by {args.authors:,} authors to {args.threads:,} "
         f"threads posted that week (2 tags each), the week before built as history, "
         f"{args.members:,} members with one linked account each. Database build: {built}.",
-        "Each row is one fresh process: wall time of one week's build (signals staged in a "
-        "temporary table, decay, trends and save of author and member rows in SQL); peak RSS "
-        "of that process "
-        "(ru_maxrss, includes Python, SQLAlchemy and for text modes jieba) and the peak of "
-        "Python allocations during the build (tracemalloc, separate run).",
+        "Each row is one fresh process: wall time of one week's build (the week's replies, "
+        "threads and tags read in bulk, signals, decay and trends in interests.model on arrays, "
+        "authors saved packed and members as rows, committed); peak RSS of that process "
+        "(ru_maxrss: includes Python, numpy, pandas, SQLAlchemy and for text modes jieba's "
+        "dictionary) and, with --trace, the peak of Python allocations (tracemalloc, separate "
+        "run).",
         "",
         "| mode | what | seconds | time vs reference | peak RSS | peak traced | result |",
         "|---|---|---:|---:|---:|---:|---|",
@@ -244,6 +254,7 @@ def main() -> None:
             f"| `{r['mode']}` | {what.get(r['mode'], '')} | {r['seconds']:.1f} | {ratio} | "
             f"{r['rss_mib']:.0f} MiB | {traced} | {r['detail']} |"
         )
+    lines += ["", BEFORE]
     out_path = ROOT / "bench" / "results" / "profiles.md"
     out_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
