@@ -327,13 +327,6 @@ def build_profiles_range(
         engine.dispose()
 
 
-def build_profiles(
-    config: Config, window: Window, tagger: Tagger | None = None, reply_text: str = "members"
-) -> WeekProfiles:
-    """Build one week's profiles on top of the stored history before it."""
-    return build_profiles_range(config, [window], tagger, reply_text)[0]
-
-
 def iab_ids() -> dict[str, str | None]:
     """Tag name → IAB Audience Taxonomy id from the packaged taxonomy."""
     from nlp.taxonomy import load_taxonomy

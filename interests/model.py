@@ -179,39 +179,6 @@ class Profiles:
         """No interest at all (a first week, or history too old to carry)."""
         return cls(*_no_profiles())
 
-    @classmethod
-    def of(cls, rows: Iterable[tuple[str, str, str, float, float, int, str]]) -> Profiles:
-        """From stored (subject, tag, level, signal, raw, strength, trend) rows, in any order."""
-        items = sorted(rows, key=lambda r: (r[0], r[1]))
-        if not items:
-            return cls.empty()
-        return cls(
-            _objects([r[0] for r in items]),
-            _objects([r[1] for r in items]),
-            np.array([LEVEL_CODE[r[2]] for r in items], dtype=np.int8),
-            np.array([r[3] for r in items], dtype=np.float64),
-            np.array([r[4] for r in items], dtype=np.float64),
-            np.array([r[5] for r in items], dtype=np.int64),
-            np.array([TREND_CODE[r[6]] for r in items], dtype=np.int8),
-        )
-
-    def rows(self) -> list[tuple[str, str, str, float, float, int, str]]:
-        """(subject, tag, level, signal, raw, strength, trend) rows, the stored form."""
-        levels = np.array(TAG_LEVELS, dtype=object)[self.level]
-        words = np.array(TRENDS, dtype=object)[self.trend]
-        return list(
-            zip(
-                self.subject.tolist(),
-                self.tag.tolist(),
-                levels.tolist(),
-                self.signal.tolist(),
-                self.raw.tolist(),
-                self.strength.tolist(),
-                words.tolist(),
-                strict=True,
-            )
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class WeekActivity:

@@ -10,6 +10,7 @@ import pytest
 from interests.model import (
     FLOOR,
     HALF_LIFE_WEEKS,
+    LEVEL_CODE,
     MAX_GAP_WEEKS,
     TREND_CODE,
     Profiles,
@@ -35,7 +36,33 @@ def objects(*values: object) -> np.ndarray:
 
 def profiles(*rows: tuple[str, str, float, int, str]) -> Profiles:
     """Last week's (subject, tag, raw, strength, trend) rows at level top."""
-    return Profiles.of((s, t, "top", 0.0, raw, st, tr) for s, t, raw, st, tr in rows)
+    if not rows:
+        return Profiles.empty()
+    return Profiles(
+        objects(*(r[0] for r in rows)),
+        objects(*(r[1] for r in rows)),
+        np.full(len(rows), LEVEL_CODE["top"], dtype=np.int8),
+        np.zeros(len(rows)),
+        np.array([r[2] for r in rows]),
+        np.array([r[3] for r in rows], dtype=np.int64),
+        np.array([TREND_CODE[r[4]] for r in rows], dtype=np.int8),
+    )
+
+
+def rows(p: Profiles) -> list[tuple[str, str, float, float, int, str]]:
+    """(subject, tag, signal, raw, strength, trend) of each interest, in order."""
+    return [
+        (s, t, signal, raw, strength, TRENDS[trend])
+        for s, t, signal, raw, strength, trend in zip(
+            p.subject.tolist(),
+            p.tag.tolist(),
+            p.signal.tolist(),
+            p.raw.tolist(),
+            p.strength.tolist(),
+            p.trend.tolist(),
+            strict=True,
+        )
+    ]
 
 
 def signals(*rows: tuple[str, str, float]) -> Signals:
@@ -43,7 +70,7 @@ def signals(*rows: tuple[str, str, float]) -> Signals:
 
 
 def by_key(p: Profiles) -> dict[tuple[str, str], tuple[float, float, int, str]]:
-    return {(r[0], r[1]): (r[3], r[4], r[5], r[6]) for r in p.rows()}
+    return {(r[0], r[1]): r[2:] for r in rows(p)}
 
 
 def test_raw_strength_halves_after_the_half_life() -> None:
@@ -110,7 +137,7 @@ def test_a_fed_interest_adds_its_signal_to_the_decayed_raw() -> None:
 def test_a_faded_row_is_kept_one_week_then_dropped() -> None:
     raw = -3.0 * math.log(1 - 6 / 100)  # strength 6
     week1 = step(profiles(("m1", "運動", raw, 6, "new")), signals(), decay(2))
-    assert [r[6] for r in week1.rows()] == ["faded"]
+    assert [r[5] for r in rows(week1)] == ["faded"]
     assert len(step(week1, signals(), decay(1))) == 0
 
 
@@ -126,7 +153,7 @@ def test_gap_weeks_decay_more() -> None:
 
 def test_rows_come_out_sorted_by_subject_then_tag() -> None:
     out = step(Profiles.empty(), signals(("b", "y", 2.0), ("a", "z", 2.0), ("a", "x", 2.0)), 1.0)
-    assert [(r[0], r[1]) for r in out.rows()] == [("a", "x"), ("a", "z"), ("b", "y")]
+    assert [(r[0], r[1]) for r in rows(out)] == [("a", "x"), ("a", "z"), ("b", "y")]
     assert out.subjects() == 2
     assert out.trend_counts() == {"new": 3}
 
