@@ -129,7 +129,7 @@ def tag_threads_conn(
             TaggedThread(
                 t.thread_id,
                 t.content_hash,
-                [(s.tag, s.level, s.score) for s in model.tag(f"{t.title}\n{t.body}", t.channel)],
+                [(s.tag, s.level, s.score) for s in model.tag(t.body, t.channel, title=t.title)],
             )
             for t in batch
         ]

@@ -172,9 +172,11 @@ def make_scheduler(engine: Engine) -> Any:
     )
 
 
-def job_kwargs(boards: str | None, now: str | None) -> dict[str, str | None]:
+def job_kwargs(
+    boards: str | None, now: str | None, sources: str | None = None
+) -> dict[str, str | None]:
     """The persisted arguments of the scheduled job."""
-    return {"boards": boards, "now": now}
+    return {"boards": boards, "now": now, "sources": sources}
 
 
 def ensure_job(scheduler: Any, at: At, kwargs: dict[str, str | None]) -> str:
@@ -246,17 +248,21 @@ class Runtime:
 RUNTIME = Runtime()
 
 
-def passthrough(boards: str | None, now: str | None) -> list[str]:
+def passthrough(boards: str | None, now: str | None, sources: str | None = None) -> list[str]:
     """The options the child weekly gets from the scheduler's command line."""
     args: list[str] = []
     if now:
         args += ["--now", now]
+    if sources:
+        args += ["--sources", sources]
     if boards:
-        args += ["--boards", boards]
+        args += ["--channels", boards]
     return args
 
 
-def scheduled_weekly(boards: str | None = None, now: str | None = None) -> None:
+def scheduled_weekly(
+    boards: str | None = None, now: str | None = None, sources: str | None = None
+) -> None:
     """The scheduled job: claim each week to run and run it in a child `buzz weekly`."""
     from buzz.jobs import engine_for
 
@@ -269,7 +275,7 @@ def scheduled_weekly(boards: str | None = None, now: str | None = None) -> None:
         for window in weeks:
             if RUNTIME.stopping.is_set():
                 break
-            run_scheduled_week(config, engine, window, passthrough(boards, now))
+            run_scheduled_week(config, engine, window, passthrough(boards, now, sources))
     finally:
         engine.dispose()
 
@@ -328,7 +334,9 @@ def _record_exit(engine: Engine, run_id: int, code: int) -> str:
         return status
 
 
-def serve(config: Config, at: At, boards: str | None, now: str | None) -> None:
+def serve(
+    config: Config, at: At, boards: str | None, now: str | None, sources: str | None = None
+) -> None:
     """Run the scheduler until SIGINT or SIGTERM, then stop cleanly (the child gets the signal)."""
     from buzz.jobs import engine_for
 
@@ -343,7 +351,7 @@ def serve(config: Config, at: At, boards: str | None, now: str | None) -> None:
         scheduler.start(paused=True)
         logger.info(
             "%s; pid %d; Ctrl-C to stop",
-            ensure_job(scheduler, at, job_kwargs(boards, now)),
+            ensure_job(scheduler, at, job_kwargs(boards, now, sources)),
             os.getpid(),
         )
         job = scheduler.get_job(JOB_ID)

@@ -6,6 +6,7 @@ import typer
 
 from buzz.jobs import CrawlOutcome, top_entries
 from ranking.coverage import gap_line
+from ranking.leaderboard import channel_label
 from ranking.models import WeeklyBoards
 from ranking.windows import TAIPEI
 
@@ -31,7 +32,7 @@ def print_summary(boards: WeeklyBoards, n: int = 3) -> None:
     for i, e in enumerate(top_entries(boards, n), 1):
         est = "≈" if e.estimate else ""
         typer.echo(
-            f"  {i}. {est}{e.new_replies:>6,}  {e.platform.upper()} > {e.channel}  {e.title}"
+            f"  {i}. {est}{e.new_replies:>6,}  {channel_label(e.platform, e.channel)}  {e.title}"
         )
 
 

@@ -43,6 +43,7 @@ class ChannelTally:
     deleted: int = 0
     root_fetched: bool = False
     root_loss: str = ""
+    root_note: str = ""  # a spider's own words for why the channel failed
     walk_done: bool = False
     kinds: Counter[str] = field(default_factory=Counter)
     examples: dict[str, str] = field(default_factory=dict)
@@ -64,11 +65,12 @@ class ChannelTally:
         """(complete | incomplete | failed, a one-line reason; empty when complete)."""
         problems = [f"{n} {_WORDS[loss]}" for loss in LOSSES if (n := getattr(self, loss))]
         if not self.root_fetched:
-            why = ROOT_LOSSES.get(self.root_loss) or ", ".join(problems)
+            why = self.root_note or ROOT_LOSSES.get(self.root_loss) or ", ".join(problems)
             why = why or "its first page was never fetched"
             if finish_reason not in (None, FINISHED):
                 why += f"; crawl ended: {finish_reason}"
-            return "failed", why if self.root_loss in ROOT_LOSSES else f"nothing crawled ({why})"
+            known = self.root_note or self.root_loss in ROOT_LOSSES
+            return "failed", why if known else f"nothing crawled ({why})"
         if finish_reason not in (None, FINISHED):
             problems.append(f"crawl ended early: {finish_reason}")
         elif not self.walk_done:
@@ -110,6 +112,7 @@ class ChannelTally:
             **{name: getattr(self, name) for name in _STATE_INTS},
             "root_fetched": self.root_fetched,
             "root_loss": self.root_loss,
+            "root_note": self.root_note,
             "walk_done": self.walk_done,
             "kinds": dict(self.kinds),
             "examples": dict(self.examples),
@@ -123,6 +126,7 @@ class ChannelTally:
             setattr(tally, name, int(data.get(name, 0)))
         tally.root_fetched = bool(data.get("root_fetched"))
         tally.root_loss = str(data.get("root_loss", ""))
+        tally.root_note = str(data.get("root_note", ""))
         tally.walk_done = bool(data.get("walk_done"))
         tally.kinds = Counter({str(k): int(v) for k, v in data.get("kinds", {}).items()})
         tally.examples = {str(k): str(v) for k, v in data.get("examples", {}).items()}

@@ -205,14 +205,15 @@ def thread_signals(week: WeekActivity, weights: SignalWeights = WEIGHTS) -> Sign
     """Σ weight × tag score per (author, tag): threads started, distinct threads replied to.
 
     A replier counts each thread once however often they replied; replies in their own thread
-    do not count (the thread already counts as started).
+    do not count (the thread already counts as started), nor do anonymous replies.
     """
     n_threads, n_replies = len(week.thread_id), len(week.reply_user)
     at = _positions(week.thread_id, week.reply_thread, "reply")
     # Repliers and thread authors numbered together, so "not their own thread" compares numbers.
     person, user_names = _factorize(np.concatenate([week.reply_user, week.thread_author]))
     replier, author = person[:n_replies], person[n_replies:]
-    other = author[at] != replier
+    # An anonymous reply (Dcard comments name no account) is nobody's signal.
+    other = (author[at] != replier) & (week.reply_user != "")
     started = np.flatnonzero(week.thread_started & pd.notna(week.thread_author))
     user_code = np.concatenate([replier[other], author[started]])
     where = np.concatenate([at[other], started])

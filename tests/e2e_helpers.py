@@ -20,8 +20,19 @@ LOOKBACK = timedelta(days=14)
 
 
 def buzz_env(db_url: str, base_url: str, tmp: Path) -> dict[str, str]:
-    """The environment a test runs `buzz` in: its own database, site and data folder."""
+    """The environment a test runs `buzz` in: its own database, site and data folder.
+
+    Only PTT is configured (a buzz.toml in the test's home), and every other source's site is
+    a dead loopback port unless the test set its variable, so nothing can reach the internet.
+    """
+    from crawlers.sources import all_sources
+
     env = dict(os.environ)
+    home = tmp / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "buzz.toml").write_text("[sources.ptt]\n", encoding="utf-8")
+    for source in all_sources():
+        env.setdefault(source.base_url_env, "http://127.0.0.1:9")
     env.update(
         BUZZ_DATABASE_URL=db_url,
         PTT_BASE_URL=base_url,

@@ -32,7 +32,7 @@ def tagger() -> Tagger:
 
 def thread_scores(text: str, board: str) -> dict[str, tuple[str, float]]:
     """Tag → (level, score) the real tagger gives a thread `post`ed with title and body `text`."""
-    return {s.tag: (s.level, s.score) for s in tagger().tag(f"{text}\n{text}", board, top=3)}
+    return {s.tag: (s.level, s.score) for s in tagger().tag(text, board, top=3, title=text)}
 
 
 def text_scores(text: str) -> dict[str, tuple[str, float]]:

@@ -30,9 +30,9 @@ def command_paths() -> list[tuple[str, Any]]:
 
 
 def documentation() -> str:
-    """The README plus every Markdown file under docs/."""
+    """The README plus every Markdown file under docs/ (docs/sources/ included)."""
     texts = [(ROOT / "README.md").read_text(encoding="utf-8")]
-    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").rglob("*.md"))]
     return "\n".join(texts)
 
 

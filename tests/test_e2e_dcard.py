@@ -152,7 +152,7 @@ def test_a_crawl_matches_truth_marks_the_challenged_forum_blocked_and_recrawls_t
         assert all(channels[f]["status"] == "complete" for f in FORUMS)
 
         ranked = buzz(["rank", "--week", WEEK.isoformat()], db_url, site, tmp_path)
-        assert "[INCOMPLETE]" in ranked.stdout and "DCARD > " in ranked.stdout
+        assert "[INCOMPLETE]" in ranked.stdout and "Dcard > " in ranked.stdout
         assert f"incomplete: Dcard > {CHALLENGED}" in ranked.stdout and "blocked" in ranked.stdout
         buzz(["report", "--week", WEEK.isoformat()], db_url, site, tmp_path)
         report = tmp_path / "reports" / WEEK.isoformat()

@@ -7,7 +7,6 @@ its jobs in a fresh database, on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from typing import Any
 
 import pytest
 import storage_fixtures as h
+from e2e_helpers import buzz_env
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
@@ -119,7 +119,7 @@ def test_a_stored_job_keeps_its_next_run_time_until_at_changes(
     again = schedulers()
     assert ensure_job(again, At("mon", 6, 0), job_kwargs("Stock", None)).startswith("kept")
     assert stored_next_run(engine) == missed
-    assert again.get_job(JOB_ID).kwargs == {"boards": "Stock", "now": None}
+    assert again.get_job(JOB_ID).kwargs == {"boards": "Stock", "now": None, "sources": None}
 
     moved = ensure_job(again, At("tue", 7, 30), job_kwargs("Stock", None))
     assert moved.startswith("moved") and stored_next_run(engine) == missed
@@ -219,16 +219,19 @@ class Scheduler:
     """One `buzz schedule` process, its output in a file."""
 
     def __init__(self, at: str, db_url: str, site: RunningReplica, tmp: Path, name: str) -> None:
-        env = dict(os.environ)
-        env.update(
-            BUZZ_DATABASE_URL=db_url,
-            PTT_BASE_URL=site.url,
-            BUZZ_CRAWL_PROFILE="local",
-            BUZZ_REPORTS_DIR=str(tmp / "reports"),
-            BUZZ_LOG_LEVEL="WARNING",
-        )
+        env = buzz_env(db_url, site.url, tmp)
         self.log = tmp / f"{name}.log"
-        argv = ["schedule", "--at", at, "--now", REPLICA_NOW, "--boards", "Stock"]
+        argv = [
+            "schedule",
+            "--at",
+            at,
+            "--now",
+            REPLICA_NOW,
+            "--sources",
+            "ptt",
+            "--boards",
+            "Stock",
+        ]
         with self.log.open("wb") as out:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "buzz", *argv],

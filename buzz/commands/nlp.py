@@ -323,7 +323,9 @@ def tag(
         if output is None:
             _write_tagged(sys.stdout, table, kind, tagger, columns, channel_column, top)
         else:
-            with output.open("w", encoding="utf-8", newline="") as handle:
+            # Every CSV Buzz writes is UTF-8 with a BOM (docs/PROFILES.md); JSON Lines is not.
+            encoding = "utf-8-sig" if kind == "csv" else "utf-8"
+            with output.open("w", encoding=encoding, newline="") as handle:
                 _write_tagged(handle, table, kind, tagger, columns, channel_column, top)
     except OSError as exc:
         _write_failed(exc, "--output", output)

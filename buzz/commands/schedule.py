@@ -8,7 +8,7 @@ from datetime import datetime
 
 import typer
 
-from buzz.commands.common import datetime_option, names_option
+from buzz.commands.common import datetime_option, names_option, sources_option
 from buzz.config import load_config
 from buzz.errors import fail
 from ranking.windows import TAIPEI
@@ -41,11 +41,14 @@ def register(app: typer.Typer) -> None:
             None,
             help="Rehearse: choose weeks as if it were this time; passed to the child as --now.",
         ),
+        sources: str = typer.Option(
+            None, help="Sources passed to the child weekly (default: what buzz.toml enables)."
+        ),
         boards: str = typer.Option(
             None,
             "--channels",
             "--boards",
-            help="Channels passed to the child weekly (when buzz.toml enables one source).",
+            help="Channels passed to the child weekly (with one source).",
         ),
     ) -> None:
         """Run the weekly job every week until stopped; slots missed while down run on start."""
@@ -56,6 +59,8 @@ def register(app: typer.Typer) -> None:
         except ValueError as exc:
             fail(f"--at: {exc}")
         now_dt = datetime_option("--now", now)
+        if sources is not None:
+            sources = ",".join(sources_option(sources, []))
         if boards is not None:
             boards = ",".join(names_option("--channels", boards))
         if dry_run:
@@ -63,4 +68,4 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"next weekly run: {fire.isoformat()}")
             return
         _log_to_stdout()
-        serve(load_config(), slot, boards, None if now_dt is None else now_dt.isoformat())
+        serve(load_config(), slot, boards, None if now_dt is None else now_dt.isoformat(), sources)

@@ -145,6 +145,7 @@ class DcardSpider(SourceSpider):
             if alias is None:
                 self.tally[name].lose("not_found", "unknown_forum", response.url)
                 self.tally[name].root_loss = "not_found"
+                self.tally[name].root_note = "not found: the site lists no forum of that name"
                 self.logger.info("%s: no forum of that name on %s", name, self.base_url)
                 continue
             yield self.listing_request(name, alias, None, 1)

@@ -103,6 +103,7 @@ class Mobile01Spider(SourceSpider):
             tally = self.tally[channel]
             tally.lose("not_found", "unknown_forum", response.url)
             tally.root_loss = "not_found"
+            tally.root_note = "not found: the site's forum menu has no forum of that name"
             logger.info("%s: %s", self.name, exc)
             return
         yield self.list_request(channel, forum.forum_id, 1, root=True)
