@@ -31,6 +31,9 @@ def thread_truth(art: Article, start: datetime, end: datetime, now: datetime) ->
     return {
         "board": art.board,
         "article_id": art.article_id,
+        # The fields every source's truth has: the channel and the key Buzz stores.
+        "channel": art.board,
+        "thread_key": f"{art.board}/{art.article_id}",
         "url": art.path,
         "title": art.title_at(art.deleted_at if deleted and art.deleted_at else now),
         "author": art.author,
