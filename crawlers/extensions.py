@@ -49,13 +49,19 @@ class ProgressExtension:
         stats = self.crawler.stats
         assert stats is not None
         pages = stats.get_value("response_received_count", 0)
-        items = stats.get_value("item_scraped_count", 0)
+        tally = getattr(self.crawler.spider, "tally", None)
+        items = (
+            sum(t.threads for t in tally.channels.values())
+            if tally is not None
+            else stats.get_value("item_scraped_count", 0)
+        )
         errors = stats.get_value("log_count/ERROR", 0)
         elapsed = time.monotonic() - self.started
         rate = pages / elapsed if elapsed > 0 else 0.0
         word = "crawled" if final else "crawling"
+        name = self.crawler.spider.name if self.crawler.spider is not None else "?"
         sys.stderr.write(
-            f"{word}: {pages} pages, {items} threads, {errors} errors, "
+            f"{name} {word}: {pages} pages, {items} threads, {errors} errors, "
             f"{elapsed:.0f}s ({rate:.0f} pages/s)\n"
         )
         sys.stderr.flush()
