@@ -87,23 +87,25 @@ def build_corpus_idf(config: Config, output: Path | None = None, min_df: int = 1
     return table.documents
 
 
+def channel_topics() -> dict[str, str]:
+    """Every source's channels with a plain topic, for the tagger's channel prior."""
+    from crawlers.sources import all_sources
+
+    return {name: tag for s in all_sources() for name, tag in s.channel_topics.items()}
+
+
 def tagger_with_idf(path: Path | None) -> Tagger:
-    """The default tagger, or one that weights keywords by the IDF table saved at `path`."""
-    if path is None:
-        return _tagger(None)
+    """The tagger the app uses (the sources' channel topics), weighted by an IDF table if given."""
     from nlp.idf import IdfTable
     from nlp.tagger import Tagger
 
-    return Tagger(idf=IdfTable.load(path))
+    idf = IdfTable.load(path) if path is not None else None
+    return Tagger(idf=idf, channel_topics=channel_topics())
 
 
 def _tagger(tagger: Tagger | None) -> Tagger:
-    """The given tagger or the process-wide default (jieba loads once)."""
-    if tagger is not None:
-        return tagger
-    from nlp.tagger import default_tagger
-
-    return default_tagger()
+    """The given tagger or the app's (the sources' channel topics, no IDF)."""
+    return tagger if tagger is not None else tagger_with_idf(None)
 
 
 @dataclass(frozen=True, slots=True)

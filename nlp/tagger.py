@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from nlp import keyscan
-from nlp.boards import tag_for_channel
+from nlp.boards import channel_key, tag_for_channel
 from nlp.dictionaries import lexicon
 from nlp.idf import IdfTable
 from nlp.keyscan import KeywordScanner
@@ -65,12 +65,18 @@ class Tagger:
         idf: IdfTable | None = None,
         segmenter: Segmenter | None = None,
         channel_prior: float = CHANNEL_PRIOR,
+        channel_topics: Mapping[str, str] | None = None,
     ) -> None:
-        """Index keywords once; `idf` is optional (without it every keyword counts its weight)."""
+        """Index keywords once; `idf` is optional (without it every keyword counts its weight).
+
+        `channel_topics` adds channels (by name) whose plain topic is a top tag to the boards
+        nlp knows (nlp/data/board_tags.json); a source plug-in brings its own.
+        """
         self.taxonomy = taxonomy or load_taxonomy()
         self.idf = idf
         self.segmenter = segmenter or default_segmenter()
         self.channel_prior = channel_prior
+        self.channel_topics = {k.strip().lower(): v for k, v in (channel_topics or {}).items()}
         index: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for tag in self.taxonomy:
             for word, weight in tag.keywords.items():
@@ -136,7 +142,9 @@ class Tagger:
             top_raw[parent] += value
             if parent != name:
                 fine_by_top[parent].append((value, name))
-        prior = tag_for_channel(channel) if channel else None
+        prior = None
+        if channel:
+            prior = self.channel_topics.get(channel_key(channel)) or tag_for_channel(channel)
         if prior is not None and prior in top_of:
             top_raw[prior] += self.channel_prior
         kept = [kv for kv in top_raw.items() if kv[1] > 0]  # negative keywords can cancel a tag

@@ -131,3 +131,23 @@ def test_each_source_entry_is_whole(source: object) -> None:
 def test_base_url_settings_are_distinct() -> None:
     envs = [s.base_url_env for s in all_sources()]
     assert len(envs) == len(set(envs))
+
+
+@pytest.mark.parametrize("source", all_sources(), ids=lambda s: s.name)
+def test_channel_topics_name_top_level_tags(source: object) -> None:
+    from crawlers.sources import Source
+    from nlp.taxonomy import load_taxonomy
+
+    assert isinstance(source, Source)
+    tops = {t.top for t in load_taxonomy()}
+    assert set(source.channel_topics.values()) <= tops
+
+
+def test_a_sources_channel_topic_is_the_taggers_prior() -> None:
+    from buzz.interests import tagger_with_idf
+
+    tagger = tagger_with_idf(None)
+    scores = tagger.tag("今天想分享一下", "美食", top=1)
+    plain = tagger.tag("今天想分享一下", None, top=1)
+    assert scores and scores[0].tag == "美食餐廳"
+    assert not plain or plain[0].tag != "美食餐廳" or plain[0].score < scores[0].score

@@ -55,6 +55,8 @@ class Source:
     channel_pattern: str = r"[\w][\w.-]{0,63}"
     retire: RetireFn | None = None
     position: Callable[[str], int | None] = field(default=lambda key: None)
+    channel_topics: Mapping[str, str] = field(default_factory=dict)
+    """Channels whose plain topic is a top-level interest tag: the tagger's channel prior."""
 
     def parser(self, kind: str) -> Parser:
         """The parser of a kind; KeyError when the source has none."""

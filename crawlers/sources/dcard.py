@@ -121,6 +121,14 @@ SOURCE = Source(
     default_channels=("心情", "時事", "感情", "美妝", "工作", "美食"),
     channel_word="forum",
     spider="crawlers.spiders.dcard.DcardSpider",
+    channel_topics={
+        "時事": "新聞時事",
+        "感情": "兩性感情",
+        "美妝": "美容保健",
+        "工作": "職場工作",
+        "美食": "美食餐廳",
+        "股票": "投資理財",
+    },
     parsers=(
         Parser(
             "forums",

@@ -158,6 +158,16 @@ SOURCE = Source(
     ),
     channel_word="forum",
     spider="crawlers.spiders.mobile01.Mobile01Spider",
+    channel_topics={
+        "KYMCO (250cc以下)": "汽車",
+        "SYM (250cc以下)": "汽車",
+        "新聞與時事 (生活娛樂)": "新聞時事",
+        "職場甘苦談 (生活娛樂)": "職場工作",
+        "投資與理財 (生活娛樂)": "投資理財",
+        "兩性與感情 (生活娛樂)": "兩性感情",
+        "創業夢想家": "職場工作",
+        "動研室七嘴八舌區 (小惡魔的動力研究室)": "汽車",
+    },
     parsers=(
         Parser(
             "topics",
