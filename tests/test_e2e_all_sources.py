@@ -23,6 +23,8 @@ from crawlers.sources import all_sources
 from ranking.windows import TAIPEI, week_starting
 from replica import sources as replica_sources
 from replica.server import serve_in_thread
+from storage.db import make_engine
+from storage.leaderboards import load_leaderboards
 
 pytestmark = pytest.mark.e2e
 
@@ -62,9 +64,16 @@ def test_one_weekly_run_matches_every_sources_truth(db_url: str, tmp_path: Path)
     window = week_starting(WEEK)
     counts = stored_counts(db_url, window.start, window.end)
     cutoff = window.start - timedelta(days=14)
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        ranked = {str(r["thread_key"]) for r in load_leaderboards(conn, window.start)}
+    engine.dispose()
     for s in sources:
         truth = replica_sources.week_truth(s.name, WEEK, NOW, 7)
         checked = 0
+        gone = {t["thread_key"] for t in truth["threads"] if t["status"] != "ok"}
+        assert gone, f"{s.name}: the replica deletes or hides some threads"
+        assert not gone & ranked, f"{s.name}: a deleted or hidden thread is on a board"
         for t in truth["threads"]:
             in_range = datetime.fromisoformat(t["posted_at"]) >= cutoff
             if t["status"] != "ok" or t["channel"] not in s.default_channels or not in_range:
