@@ -163,9 +163,7 @@ def live_threads(
     )
     if posted_since is not None:
         ensure_aware(posted_since, "posted_since")
-        base = base.where(
-            (threads.c.posted_at >= posted_since) | threads.c.posted_at.is_(None)
-        )
+        base = base.where((threads.c.posted_at >= posted_since) | threads.c.posted_at.is_(None))
     if authors is None:
         return [(key, author) for key, author in conn.execute(base).tuples()]
     wanted = sorted({a for a in authors if a})
