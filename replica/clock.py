@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
 
 TAIPEI = timezone(timedelta(hours=8), "Asia/Taipei")
 DATA_START = datetime(2018, 12, 3, tzinfo=TAIPEI)
@@ -38,3 +40,33 @@ def week_bounds(week_start: date) -> tuple[datetime, datetime]:
         )
     start = datetime.combine(week_start, time(0, 0), tzinfo=TAIPEI)
     return start, start + timedelta(days=7)
+
+
+LOOKBACK = timedelta(days=14)
+"""A truth lists threads posted this long before the week, as a crawl with the default reaches."""
+
+
+def truth_document(
+    seed: int,
+    week_start: date,
+    now: datetime,
+    rows: Iterable[tuple[datetime, dict[str, Any]]],
+    sort_key: Callable[[dict[str, Any]], Any],
+) -> dict[str, Any]:
+    """The envelope every source's truth shares, holding the rows worth listing, sorted.
+
+    A row is listed when it has replies in the week or was posted within the lookback; each
+    comes with its thread's post time.
+    """
+    start, end = week_bounds(week_start)
+    threads = [
+        row for posted, row in rows if row["new_replies"] > 0 or start - LOOKBACK <= posted < end
+    ]
+    threads.sort(key=sort_key)
+    return {
+        "week_start": start.isoformat(),
+        "week_end": end.isoformat(),
+        "now": now.isoformat(),
+        "seed": seed,
+        "threads": threads,
+    }

@@ -100,8 +100,14 @@ def test_truth_header_and_thread_fields(truth: dict[str, Any]) -> None:
         "status",
         "new_replies",
         "pinned",
+        "channel",
+        "thread_key",
     }
     assert row["url"] == f"/bbs/{row['board']}/{row['article_id']}.html"
+    assert (row["channel"], row["thread_key"]) == (
+        row["board"],
+        f"{row['board']}/{row['article_id']}",
+    )
 
 
 def test_the_week_holds_every_kind_of_thread_worth_excluding(truth: dict[str, Any]) -> None:

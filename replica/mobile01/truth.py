@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from replica.clock import DEFAULT_SEED, as_taipei, week_bounds
+from replica.clock import DEFAULT_SEED, as_taipei, truth_document, week_bounds
 from replica.mobile01.world import Topic, World, build_world
-
-LOOKBACK = timedelta(days=14)
 
 
 def new_replies(topic: Topic, start: datetime, end: datetime, now: datetime) -> int:
@@ -42,24 +40,17 @@ def thread_truth(topic: Topic, start: datetime, end: datetime, now: datetime) ->
 
 
 def world_week_truth(world: World, week_start: date, now: datetime) -> dict[str, Any]:
-    """The truth for a week of a given world at now."""
+    """Build the truth for a week of a given world at now."""
     start, end = week_bounds(week_start)
     now = as_taipei(now)
-    threads: list[dict[str, Any]] = []
-    for topic in world.all_topics():
-        if not topic.exists_at(now):
-            continue
-        row = thread_truth(topic, start, end, now)
-        if row["new_replies"] > 0 or start - LOOKBACK <= topic.posted_at < end:
-            threads.append(row)
-    threads.sort(key=lambda r: (r["channel"], int(r["thread_key"])))
-    return {
-        "week_start": start.isoformat(),
-        "week_end": end.isoformat(),
-        "now": now.isoformat(),
-        "seed": world.seed,
-        "threads": threads,
-    }
+    rows = (
+        (topic.posted_at, thread_truth(topic, start, end, now))
+        for topic in world.all_topics()
+        if topic.exists_at(now)
+    )
+    return truth_document(
+        world.seed, week_start, now, rows, lambda r: (r["channel"], int(r["thread_key"]))
+    )
 
 
 def week_truth(

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from replica.clock import DEFAULT_SEED, as_taipei, week_bounds
+from replica.clock import DEFAULT_SEED, as_taipei, truth_document, week_bounds
 from replica.ptt.world import Article, World, build_world
-
-LOOKBACK = timedelta(days=14)
 
 
 def new_replies(art: Article, start: datetime, end: datetime, now: datetime) -> int:
@@ -49,21 +47,14 @@ def world_week_truth(world: World, week_start: date, now: datetime) -> dict[str,
     """Build the truth for a week of a given world at now."""
     start, end = week_bounds(week_start)
     now = as_taipei(now)
-    threads: list[dict[str, Any]] = []
-    for art in world.articles():
-        if not art.exists_at(now):
-            continue
-        row = thread_truth(art, start, end, now)
-        if row["new_replies"] > 0 or start - LOOKBACK <= art.posted_at < end:
-            threads.append(row)
-    threads.sort(key=lambda r: (r["board"], r["article_id"]))
-    return {
-        "week_start": start.isoformat(),
-        "week_end": end.isoformat(),
-        "now": now.isoformat(),
-        "seed": world.seed,
-        "threads": threads,
-    }
+    rows = (
+        (art.posted_at, thread_truth(art, start, end, now))
+        for art in world.articles()
+        if art.exists_at(now)
+    )
+    return truth_document(
+        world.seed, week_start, now, rows, lambda r: (r["board"], r["article_id"])
+    )
 
 
 def week_truth(
