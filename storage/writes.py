@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.engine import Connection
 
+from storage.bulk import insert_missing
 from storage.dialects import dialect_insert
 from storage.models import THREAD_STATUSES, replies, threads
 from storage.records import ReplyRecord, ThreadRecord, WriteResult
@@ -287,12 +288,12 @@ def _write_chunk(conn: Connection, chunk: ThreadBatch, seen_at: datetime) -> lis
             .values(**values, removed_at=None, last_seen_at=seen_at),
             updates,
         )
-    inserts = [row for d in diffs for row in d.inserts]
-    if inserts:
-        stmt = dialect_insert(conn, replies).on_conflict_do_nothing(
-            index_elements=["thread_id", "reply_key"]
-        )
-        conn.execute(stmt, inserts)
+    # Replies of threads this transaction created cannot be stored yet by anyone else.
+    known = set(known_ids)
+    inserts = [row for d in diffs for row in d.inserts if row["thread_id"] in known]
+    fresh = [row for d in diffs for row in d.inserts if row["thread_id"] not in known]
+    insert_missing(conn, replies, inserts, conflict=("thread_id", "reply_key"))
+    insert_missing(conn, replies, fresh, conflict=("thread_id", "reply_key"), fresh=True)
 
     return [
         WriteResult(
