@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -41,3 +42,11 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
             return "blocked", "robots_txt"
         return "failed", "ignored"
     return "failed", exception_kind(exc)
+
+
+class RetryRefused(Exception):
+    """Raised from a callback: ask this request again instead of counting its page as lost."""
+
+    def __init__(self, request: Request, message: str) -> None:
+        super().__init__(message)
+        self.request = request

@@ -13,6 +13,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_reques
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
+from crawlers.failures import RetryRefused
+
 logger = logging.getLogger(__name__)
 
 
@@ -76,3 +78,15 @@ class BackoffRetryMiddleware(RetryMiddleware):
         logger.debug("backing off %.1fs before retrying %s", delay, request.url)
         await asyncio.sleep(delay)
         return retry  # type: ignore[no-any-return]
+
+
+class RefusalRetryMiddleware:
+    """Spider middleware: a callback's RetryRefused becomes its retry request, and no error."""
+
+    def process_spider_exception(
+        self, response: Response, exception: BaseException, spider: Spider | None = None
+    ) -> list[Request] | None:
+        """Hand back the retry request RetryRefused carries; other exceptions pass on."""
+        if isinstance(exception, RetryRefused):
+            return [exception.request]
+        return None

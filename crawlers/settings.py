@@ -30,7 +30,7 @@ BUZZ_PROGRESS_INTERVAL = float(os.environ.get("BUZZ_PROGRESS_INTERVAL", "0"))
 
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
-DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_TIMEOUT = float(os.environ.get("BUZZ_DOWNLOAD_TIMEOUT", "30"))
 COOKIES_ENABLED = True
 
 AUTOTHROTTLE_ENABLED = True
@@ -50,6 +50,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
 }
+# A refused 200 page (cut off, mis-encoded, an occasional challenge) is asked again this often.
+BUZZ_REFUSAL_RETRIES = int(os.environ.get("BUZZ_REFUSAL_RETRIES", "2"))
+SPIDER_MIDDLEWARES = {"crawlers.middlewares.RefusalRetryMiddleware": 50}
 ITEM_PIPELINES = {"crawlers.pipelines.StoragePipeline": 300}
 EXTENSIONS = {
     "crawlers.extensions.ProgressExtension": 500,

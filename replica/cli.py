@@ -13,6 +13,7 @@ from datetime import date, datetime
 from types import FrameType
 
 from replica.clock import DEFAULT_NOW, DEFAULT_SEED, parse_now
+from replica.faults import DEFAULT_KINDS, KINDS, FaultPlan, parse_kinds
 from replica.members import members_csv, write_members
 from replica.server import make_server
 from replica.sources import names, week_truth
@@ -34,6 +35,14 @@ def _fault_arg(text: str) -> float:
     return value
 
 
+def _kinds_arg(text: str) -> tuple[str, ...]:
+    """argparse type for --fault-kinds."""
+    try:
+        return parse_kinds(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Build the argument parser; every command's help ends with an example."""
     example = names()[-1]
@@ -52,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=(
             "Example:\n"
             f"  python -m replica serve --source {example} --port 0 \\\n"
-            "      --now 2019-02-11T09:00:00+08:00 --fault-rate 0.05"
+            "      --now 2019-02-11T09:00:00+08:00 --fault-rate 0.2 --fault-kinds all"
         ),
     )
     serve.add_argument("--source", choices=names(), default=names()[0], help="which site to serve")
@@ -64,7 +73,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--fault-rate",
         type=_fault_arg,
         default=0.0,
-        help="share of first attempts answered 429/503",
+        help="share of requests that fail (first attempts only, unless --fault-repeat)",
+    )
+    serve.add_argument(
+        "--fault-kinds",
+        type=_kinds_arg,
+        default=DEFAULT_KINDS,
+        metavar="KINDS",
+        help=f"comma-separated, or 'all': {', '.join(KINDS)} (default 429,503)",
+    )
+    serve.add_argument(
+        "--fault-repeat", action="store_true", help="fail every attempt at a faulty page"
+    )
+    serve.add_argument(
+        "--timeout-seconds",
+        type=float,
+        default=3.0,
+        help="how long a 'timeout' fault keeps the client waiting (default 3)",
+    )
+    serve.add_argument(
+        "--js-challenge",
+        action="store_true",
+        help="answer every page with a JavaScript challenge until its cookie is sent",
     )
     serve.add_argument("--members-out", metavar="PATH", help="also write the members CSV here")
     serve.add_argument("--verbose", action="store_true", help="log every request to stderr")
@@ -97,8 +127,17 @@ def _serve(args: argparse.Namespace) -> int:
     """Run the server until SIGINT or SIGTERM."""
     if args.members_out:
         write_members(args.members_out, args.seed)
+    plan = FaultPlan(args.fault_rate, args.fault_kinds, args.fault_repeat, args.timeout_seconds)
     server = make_server(
-        args.source, args.now, args.seed, args.fault_rate, args.host, args.port, args.verbose
+        args.source,
+        args.now,
+        args.seed,
+        args.fault_rate,
+        args.host,
+        args.port,
+        args.verbose,
+        plan,
+        args.js_challenge,
     )
 
     def stop(signum: int, frame: FrameType | None) -> None:

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import socket
+import struct
 import sys
 import threading
+import time
 from collections import Counter
 from datetime import datetime
+from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from replica import faults
 from replica.clock import DEFAULT_SEED, as_taipei
+from replica.faults import FaultPlan
 from replica.http import Response, Site
 from replica.sources import make_site
 
@@ -37,11 +41,16 @@ class ReplicaServer(ThreadingHTTPServer):
         seed: int = DEFAULT_SEED,
         fault_rate: float = 0.0,
         verbose: bool = False,
+        plan: FaultPlan | None = None,
+        js_challenge: bool = False,
     ) -> None:
         super().__init__(address, ReplicaHandler)
+        self.js_challenge = js_challenge
         self.site = site
         self.seed = seed
-        self.fault_rate = fault_rate
+        self.plan = plan or FaultPlan(fault_rate)
+        self.fault_rate = self.plan.rate
+        self._by_fault: Counter[str] = Counter()
         self.verbose = verbose
         self._lock = threading.Lock()
         self._attempts: Counter[str] = Counter()
@@ -78,17 +87,16 @@ class ReplicaServer(ThreadingHTTPServer):
         shown = "127.0.0.1" if host in ("0.0.0.0", "") else str(host)
         return f"http://{shown}:{port}"
 
-    def fault_for(self, target: str) -> int | None:
-        """Count an attempt at target and return 429/503 if this attempt is to fail, else None."""
+    def fault_for(self, target: str) -> str | None:
+        """Count an attempt at target and return the fault kind it is to get, else None."""
         with self._lock:
             self._attempts[target] += 1
             attempt = self._attempts[target]
-        if self.fault_rate <= 0 or attempt > 1:
-            return None
-        digest = hashlib.blake2b(f"{self.seed}:{target}".encode(), digest_size=8).digest()
-        if int.from_bytes(digest, "big") / 2**64 >= self.fault_rate:
-            return None
-        return 429 if digest[-1] % 2 == 0 else 503
+        kind = self.plan.pick(self.seed, target, attempt)
+        if kind is not None:
+            with self._lock:
+                self._by_fault[kind] += 1
+        return kind
 
     def record(self, status: int, route: str, fault: bool) -> None:
         """Count one answered request."""
@@ -106,9 +114,13 @@ class ReplicaServer(ThreadingHTTPServer):
                 "by_status": {str(k): v for k, v in sorted(self._by_status.items())},
                 "by_route": dict(sorted(self._by_route.items())),
                 "faults": self._faults,
+                "by_fault": dict(sorted(self._by_fault.items())),
                 "now": self.site.now.isoformat(),
                 "seed": self.seed,
                 "fault_rate": self.fault_rate,
+                "fault_kinds": list(self.plan.kinds),
+                "fault_repeat": self.plan.repeat,
+                "js_challenge": self.js_challenge,
             }
 
 
@@ -180,18 +192,76 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             self._send(Response(200, body, content_type="application/json"), head_only)
             return
         route = self.server.site.route_kind(path)
-        if route != "other":
-            fault = self.server.fault_for(self.path)
-            if fault is not None:
-                headers = (("Retry-After", "1"),) if fault == 429 else ()
-                self.server.record(fault, route, True)
-                text = b"Too Many Requests" if fault == 429 else b"Service Unavailable"
-                self._send(Response(fault, text, headers, "text/plain; charset=utf-8"), head_only)
-                return
+        if (
+            self.server.js_challenge
+            and route != "other"
+            and self._cookies().get(faults.CLEARANCE_COOKIE) != faults.clearance(self.server.seed)
+        ):
+            self.server.record(403, route, False)
+            self._send(faults.js_challenge(self.server.seed), head_only)
+            return
+        fault = self.server.fault_for(self.path) if route != "other" else None
+        if fault in faults.STATUS_KINDS:
+            status = faults.STATUS_KINDS[str(fault)]
+            headers = (("Retry-After", "1"),) if status == 429 else ()
+            self.server.record(status, route, True)
+            text = HTTPStatus(status).phrase.encode()
+            self._send(Response(status, text, headers, "text/plain; charset=utf-8"), head_only)
+            return
+        if fault == "timeout":
+            self.server.record(0, route, True)
+            time.sleep(self.server.plan.timeout_seconds)
+            self._hang_up(reset=False)
+            return
+        if fault == "reset":
+            self.server.record(0, route, True)
+            self._hang_up(reset=True)
+            return
+        if fault == "challenge":
+            self.server.record(200, route, True)
+            self._send(faults.challenged(), head_only)
+            return
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         response = self.server.site.get(path, query, self._cookies())
+        if fault is not None and response.status == 200:
+            if fault == "short":
+                self.server.record(response.status, route, True)
+                self._send_short(response)
+                return
+            changed = (
+                faults.misencoded(response, self.server.seed, self.path)
+                if fault == "encoding"
+                else None
+            )
+            if changed is None:  # a page Big5 cannot hold is cut off instead
+                changed = faults.truncated(response, self.server.seed, self.path)
+            self.server.record(response.status, route, True)
+            self._send(changed, head_only)
+            return
         self.server.record(response.status, route, False)
         self._send(response, head_only)
+
+    def _hang_up(self, reset: bool) -> None:
+        """Close the connection without an answer; reset=True sends a TCP RST."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            if reset:
+                self.connection.setsockopt(
+                    socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                )
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def _send_short(self, response: Response) -> None:
+        """Promise the whole body, send part of it, and hang up (a connection lost mid-page)."""
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        cut = faults.cut_point(self.server.seed, self.path, len(response.body))
+        with contextlib.suppress(OSError):
+            self.wfile.write(response.body[:cut])
+            self.wfile.flush()
+        self._hang_up(reset=False)
 
     def do_POST(self) -> None:
         """Serve the over-18 form."""
@@ -211,12 +281,17 @@ def make_server(
     host: str = "127.0.0.1",
     port: int = 0,
     verbose: bool = False,
+    plan: FaultPlan | None = None,
+    js_challenge: bool = False,
 ) -> ReplicaServer:
-    """Build (and bind) a replica server for one source's site, a world seed and a clock."""
-    if not 0.0 <= fault_rate <= 1.0:
-        raise ValueError(f"fault rate must be within [0, 1], got {fault_rate}")
+    """Build (and bind) a replica server for one source's site, a world seed and a clock.
+
+    plan (a FaultPlan) overrides fault_rate, which alone fails first attempts with 429/503;
+    js_challenge answers every site route with a JavaScript challenge until its cookie is sent.
+    """
+    plan = plan or FaultPlan(fault_rate)
     site = make_site(source, seed, as_taipei(now))
-    return ReplicaServer((host, port), site, seed, fault_rate, verbose)
+    return ReplicaServer((host, port), site, seed, plan.rate, verbose, plan, js_challenge)
 
 
 class RunningReplica:
@@ -268,6 +343,9 @@ def serve_in_thread(
     host: str = "127.0.0.1",
     port: int = 0,
     verbose: bool = False,
+    plan: FaultPlan | None = None,
+    js_challenge: bool = False,
 ) -> RunningReplica:
     """Start a source's replica on a free port in a daemon thread and return its handle."""
-    return RunningReplica(make_server(source, now, seed, fault_rate, host, port, verbose))
+    server = make_server(source, now, seed, fault_rate, host, port, verbose, plan, js_challenge)
+    return RunningReplica(server)

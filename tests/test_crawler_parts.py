@@ -11,6 +11,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
+from crawlers.failures import RetryRefused
 from crawlers.identity import reply_keys
 from crawlers.items import GoneItem, ListingItem, ThreadItem
 from crawlers.middlewares import BackoffRetryMiddleware, retry_after_seconds
@@ -150,7 +151,11 @@ def test_a_challenge_page_is_counted_as_blocked_not_an_item() -> None:
     spider = spider_for("2019-02-04")
     url = "http://replica.test/bbs/Stock/index.html"
     body = (Path(__file__).parent / "fixtures" / "ptt" / "cloudflare_challenge.html").read_bytes()
-    resp = HtmlResponse(url, body=body, request=Request(url))
+    with pytest.raises(RetryRefused) as retry:  # asked again before it counts as lost
+        list(spider.parse_index_page(HtmlResponse(url, body=body, request=Request(url)), "Stock"))
+    assert retry.value.request.url == url and spider.tally["Stock"].blocked == 0
+    spent = Request(url, meta={"retry_times": 2})
+    resp = HtmlResponse(url, body=body, request=spent)
     assert list(spider.parse_index_page(resp, "Stock")) == []
     assert spider.crawler.stats is not None
     assert spider.crawler.stats.get_value("buzz/errors/parse") == 1

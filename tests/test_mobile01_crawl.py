@@ -14,6 +14,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
+from crawlers.failures import RetryRefused
 from crawlers.items import GoneItem, ListingItem, ListingRow, ThreadItem
 from crawlers.pages.mobile01 import TAIPEI, parse_topic, parse_topic_list
 from crawlers.pipelines import records
@@ -237,8 +238,14 @@ def test_a_challenge_blocks_the_channel_and_stops_its_walk(site: Site) -> None:
     spider = spider_for()
     url = f"{HOST}/topicdetail.php?f=657&t=1"
     body = (FIXTURES / "challenge_403.html").read_bytes()
-    resp = HtmlResponse(url, body=body, request=Request(url))
     kwargs = {"forum_id": 657, "topic_id": 1, "pinned": False}
+    first = HtmlResponse(url, body=body, request=Request(url))
+    with pytest.raises(RetryRefused) as retry:  # a challenge now and then: asked again first
+        list(spider.parse_topic_page(first, KYMCO, **kwargs))
+    assert retry.value.request.url == url and retry.value.request.meta["retry_times"] == 1
+    assert spider.tally[KYMCO].blocked == 0
+    spent = Request(url, meta={"retry_times": 2})  # BUZZ_REFUSAL_RETRIES
+    resp = HtmlResponse(url, body=body, request=spent)
     assert list(spider.parse_topic_page(resp, KYMCO, **kwargs)) == []
     assert spider.tally[KYMCO].blocked == 1 and KYMCO in spider.blocked
     assert (

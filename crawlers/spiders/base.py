@@ -15,11 +15,12 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawlers.completeness import CrawlTally
-from crawlers.failures import classify_failure
+from crawlers.failures import RetryRefused, classify_failure
 from crawlers.sources.base import Source
 
 logger = logging.getLogger(__name__)
@@ -150,7 +151,15 @@ class SourceSpider(Spider):
         logger.debug("%s: %s: %s (%s)", self.name, request.url, loss, kind)
 
     def refused(self, response: Response, channel: str, message: str) -> None:
-        """A page that is not what was asked for: a challenge is blocked, anything else failed."""
+        """A page that is not what was asked for: a challenge is blocked, anything else failed.
+
+        A 200 answer that is refused (cut off, mis-encoded, a challenge now and then) is asked
+        again first, up to BUZZ_REFUSAL_RETRIES times: RetryRefused carries the request to
+        crawlers.middlewares.RefusalRetryMiddleware, and nothing of the page is kept.
+        """
+        retry = self.refusal_retry(response, message)
+        if retry is not None:
+            raise RetryRefused(retry, message)
         loss = "blocked" if challenge_reason(message) else "failed"
         kind = "challenge" if loss == "blocked" else "parse"
         self.tally[channel].lose(loss, kind, response.url)
@@ -158,6 +167,22 @@ class SourceSpider(Spider):
             self.tally[channel].root_loss = loss
         self.count("errors/parse")
         logger.debug("%s: %s: %s", self.name, response.url, message)
+
+    def refusal_retry(self, response: Response, message: str) -> Request | None:
+        """The same request once more for a refused 200 answer, or None when retries are spent."""
+        if response.status != 200 or response.request is None or self.crawler is None:
+            return None
+        limit = self.crawler.settings.getint("BUZZ_REFUSAL_RETRIES", 2)
+        retry: Request | None = get_retry_request(
+            response.request,
+            spider=self,
+            reason="refused page",
+            max_retry_times=limit,
+        )
+        if retry is not None:
+            self.count("retried_refusals")
+            logger.debug("%s: retrying %s: %s", self.name, response.url, message)
+        return retry
 
     def fetched(self, response: Response, channel: str) -> None:
         """Count a page that was had and parsed."""

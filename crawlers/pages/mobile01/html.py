@@ -51,6 +51,11 @@ def make_tree(data: str | bytes, kind: str) -> HtmlElement:
     text = decode_page(data)
     if not text.strip():
         raise Mobile01ParseError(f"not a Mobile01 {kind} page: the page is empty")
+    if "</html>" not in text[-4096:].lower():
+        # lxml parses a cut download without complaint; the floors after the cut would be lost
+        raise Mobile01ParseError(
+            f"truncated {kind} page: it ends before </html> (a cut-off download)"
+        )
     try:
         root = lxml.html.document_fromstring(text)
     except ValueError:  # a str with an XML encoding declaration: let lxml read the bytes

@@ -14,26 +14,33 @@ from crawlers.pages.ptt.data import PttParseError
 _URL_RE = re.compile(r"/bbs/(?P<board>[^/]+)/(?P<name>[^/]+?)\.html?$")
 _ARTICLE_ID_RE = re.compile(r"^[MG]\.(\d+)\.A(?:\.[0-9A-Za-z]+)?$")
 _IP_RE = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
-_BIG5_NAMES = {"big5", "big5-hkscs", "cp950", "x-big5", "ms950"}
 
 
 def decode_html(data: str | bytes) -> str:
-    """Decode page bytes: the declared Big5/cp950, else UTF-8, else cp950 (PTT's old encoding)."""
+    """Decode page bytes: UTF-8 when they are valid UTF-8, else cp950 (PTT's old Big5 pages).
+
+    The declared charset is not trusted: sites and proxies mislabel pages both ways, and Big5
+    text is practically never valid UTF-8, while UTF-8 text often decodes as cp950 mojibake.
+    """
     if isinstance(data, str):
         return data
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    declared = _META_CHARSET_RE.search(data[:4096])
-    order = ("utf-8", "cp950")
-    if declared is not None and declared.group(1).decode("ascii", "replace").lower() in _BIG5_NAMES:
-        order = ("cp950", "utf-8")
-    for encoding in order:
+    for encoding in ("utf-8", "cp950"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
     raise PttParseError("cannot decode the page: it is neither UTF-8 nor cp950/Big5")
+
+
+def is_whole_page(text: str) -> bool:
+    """Whether an HTML page reaches its end: every PTT page closes </html>; a cut download not.
+
+    A page cut short still parses (lxml closes what is open) and would drop the pushes after the
+    cut, which storage would then mark as removed; refusing it keeps them.
+    """
+    return "</html>" in text[-4096:].lower()
 
 
 def article_id_epoch(article_id: str) -> int | None:
@@ -71,6 +78,8 @@ def _selector(html: str | bytes) -> tuple[Selector, str]:
     text = decode_html(html)
     if not text.strip():
         raise PttParseError("not a PTT page: empty input")
+    if not is_whole_page(text):
+        raise PttParseError("truncated page: it ends before </html> (a cut-off download)")
     # A plain lxml.etree tree: lxml.html's element-class lookup costs ~40% on big push lists.
     parser = etree.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True)
     try:
