@@ -42,6 +42,7 @@ class SourceSettings:
     delay: float | None = None
     concurrency: int | None = None
     enabled: bool = True
+    browser: bool = False  # load pages in headless Chromium (sites behind JS challenges)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,7 @@ class FileSettings:
     path: Path | None = None
 
 
-SOURCE_KEYS = {"channels", "base_url", "delay", "concurrency", "enabled"}
+SOURCE_KEYS = {"channels", "base_url", "delay", "concurrency", "enabled", "browser"}
 TOP_KEYS = {"lookback_days", "sources"}
 
 
@@ -122,6 +123,9 @@ def _source(path: Path, text: str, source: Source, raw: Any, lookback: int) -> S
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
         raise _fail(path, text, "enabled", section, "must be true or false")
+    browser = raw.get("browser", False)
+    if not isinstance(browser, bool):
+        raise _fail(path, text, "browser", section, "must be true or false")
     return SourceSettings(
         source.name,
         tuple(c.strip() for c in channels),
@@ -129,6 +133,7 @@ def _source(path: Path, text: str, source: Source, raw: Any, lookback: int) -> S
         float(delay) if delay is not None else None,
         concurrency,
         enabled,
+        browser,
     )
 
 
@@ -194,5 +199,7 @@ def render(settings: FileSettings) -> str:
             lines.append(f"concurrency = {s.concurrency}")
         if not s.enabled:
             lines.append("enabled = false")
+        if s.browser:
+            lines.append("browser = true")
         lines.append("")
     return "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from buzz.config import Config, redact_url, sqlite_path
-from buzz.errors import EXIT_FAILED, EXIT_REFUSED, fail, note, one_line_logs
+from buzz.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_REFUSED, fail, note, one_line_logs
 from ranking.coverage import cutoff_of, week_coverage
 from ranking.leaderboard import build_leaderboards
 from ranking.models import (
@@ -151,6 +152,10 @@ def crawl_settings(config: Config, request: CrawlRequest) -> dict[str, object]:
         settings["AUTOTHROTTLE_START_DELAY"] = polite.delay
     if polite.concurrency is not None:
         settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = polite.concurrency
+    if polite.browser:
+        if request.jobdir is not None:  # the browser hooks in each request cannot be pickled
+            fail(f"{request.source}: browser = true does not combine with --jobdir; drop one")
+        settings.update(browser_settings(request.source))
     if request.local:
         settings.update(
             DOWNLOAD_DELAY=0.0,
@@ -161,6 +166,27 @@ def crawl_settings(config: Config, request: CrawlRequest) -> dict[str, object]:
             BUZZ_BACKOFF_BASE=0.2,
         )
     return settings
+
+
+def browser_settings(source: str) -> dict[str, object]:
+    """Scrapy settings that load a source's pages in Debian's headless Chromium."""
+    from crawlers.browser import HANDLER
+
+    path = os.environ.get("BUZZ_CHROMIUM") or shutil.which("chromium")
+    path = path or shutil.which("chromium-browser")
+    if not path or not os.access(path, os.X_OK):
+        fail(
+            f"{source}: browser = true in buzz.toml, but no Chromium was found; install Debian's "
+            "chromium (apt-get install chromium) or set BUZZ_CHROMIUM to its path",
+            code=EXIT_BAD_INPUT,
+        )
+    args = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    return {
+        "BUZZ_BROWSER": True,
+        "DOWNLOAD_HANDLERS": {"http": HANDLER, "https": HANDLER},
+        "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+        "PLAYWRIGHT_LAUNCH_OPTIONS": {"executable_path": path, "headless": True, "args": args},
+    }
 
 
 def take_crawl_lock(engine: Engine, source: str) -> None:

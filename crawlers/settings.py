@@ -49,6 +49,8 @@ RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
+    # A no-op unless the source is browser-backed (BUZZ_BROWSER, set from buzz.toml).
+    "crawlers.browser.BrowserMiddleware": 950,
 }
 # A refused 200 page (cut off, mis-encoded, an occasional challenge) is asked again this often.
 BUZZ_REFUSAL_RETRIES = int(os.environ.get("BUZZ_REFUSAL_RETRIES", "2"))

@@ -32,7 +32,9 @@ def test_a_good_file_names_sources_channels_politeness_and_lookback() -> None:
 
 
 def test_render_writes_what_parse_reads() -> None:
-    settings = FileSettings((SourceSettings("ptt", ("car",), "http://x:1", 1.0, 3, False),), 21)
+    settings = FileSettings(
+        (SourceSettings("ptt", ("car",), "http://x:1", 1.0, 3, False, browser=True),), 21
+    )
     again = parse(render(settings), Path("b.toml"))
     assert again.sources == settings.sources and again.lookback_days == 21
 
@@ -56,6 +58,10 @@ def test_render_writes_what_parse_reads() -> None:
         (
             "[sources.ptt]\nenabled = 'yes'\n",
             "b.toml:2: sources.ptt.enabled: must be true or false",
+        ),
+        (
+            "[sources.ptt]\nbrowser = 1\n",
+            "b.toml:2: sources.ptt.browser: must be true or false",
         ),
         ("[sources.ptt]\nspeed = 3\n", "b.toml:2: sources.ptt.speed: unknown key"),
         ("x = 1\n\n[sources.plurk]\n", "b.toml:1: x: unknown key"),
