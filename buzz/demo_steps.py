@@ -1,4 +1,4 @@
-"""Demo steps beyond the leaderboard: members, thread tags, weekly profiles and the CRM export."""
+"""Demo steps beyond the leaderboard: members, tags, profiles, the CRM export, the weeks page."""
 
 from __future__ import annotations
 
@@ -52,3 +52,14 @@ def after_ranking(config: Config, windows: Sequence[Window], members_csv: Path |
         f"crm export: {exported.rows} members ({exported.with_tags} with tags, "
         f"{per_member:.1f} tags each) -> {exported.path.resolve()}"
     )
+
+
+def weeks_report(config: Config, windows: Sequence[Window]) -> None:
+    """Write the multi-week page and CSV for the weeks the demo ranked."""
+    from buzz.report_weeks import report_weeks
+
+    if not windows:
+        return
+    paths, _ = report_weeks(config, sorted(windows, key=lambda w: w.start))
+    typer.echo(f"weeks:  {paths.html.resolve()}")
+    typer.echo(f"        {paths.csv.resolve()}")

@@ -187,3 +187,67 @@ def load_week_status(conn: Connection, week_start: datetime) -> dict[str, Any] |
         "cutoff": week.cutoff,
         "coverage": [dict(row) for row in coverage],
     }
+
+
+def load_leaderboards_between(
+    conn: Connection, first: datetime, last: datetime
+) -> list[dict[str, Any]]:
+    """Every ranked row of the weeks starting in [first, last], with its week and its thread."""
+    ensure_aware(first, "first")
+    ensure_aware(last, "last")
+    e = leaderboard_entries
+    stmt = (
+        select(
+            e.c.week_start,
+            e.c.scope,
+            e.c.label,
+            e.c.rank,
+            e.c.thread_id,
+            e.c.new_replies,
+            e.c.estimate,
+            threads.c.platform,
+            threads.c.channel,
+            threads.c.thread_key,
+            threads.c.title,
+            threads.c.url,
+        )
+        .join(threads, threads.c.id == e.c.thread_id)
+        .where(e.c.week_start >= first, e.c.week_start <= last)
+        .order_by(e.c.week_start, e.c.scope, e.c.rank)
+    )
+    return [dict(row) for row in conn.execute(stmt).mappings()]
+
+
+def load_week_statuses(conn: Connection, first: datetime, last: datetime) -> list[dict[str, Any]]:
+    """The published weeks starting in [first, last], each with its coverage rows, by week."""
+    ensure_aware(first, "first")
+    ensure_aware(last, "last")
+    weeks = conn.execute(
+        select(published_weeks)
+        .where(published_weeks.c.week_start >= first, published_weeks.c.week_start <= last)
+        .order_by(published_weeks.c.week_start)
+    ).all()
+    coverage = conn.execute(
+        select(
+            week_coverage.c.week_start,
+            week_coverage.c.platform,
+            week_coverage.c.channel,
+            week_coverage.c.status,
+            week_coverage.c.reason,
+        )
+        .where(week_coverage.c.week_start >= first, week_coverage.c.week_start <= last)
+        .order_by(week_coverage.c.platform, week_coverage.c.channel)
+    ).mappings()
+    by_week: dict[datetime, list[dict[str, Any]]] = {}
+    for row in coverage:
+        item = dict(row)
+        by_week.setdefault(ensure_aware(item.pop("week_start"), "week_start"), []).append(item)
+    return [
+        {
+            "week_start": ensure_aware(w.week_start, "week_start"),
+            "complete": bool(w.complete),
+            "provisional": bool(w.provisional),
+            "coverage": by_week.get(ensure_aware(w.week_start, "week_start"), []),
+        }
+        for w in weeks
+    ]

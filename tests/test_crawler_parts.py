@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -115,8 +116,11 @@ def test_index_page_queues_articles_in_range_and_pinned_ones(site: Site) -> None
 
 def test_index_walk_stops_once_rows_are_older_than_the_cutoff(site: Site) -> None:
     """A page whose oldest row predates the cutoff does not lead to an older page."""
-    spider = spider_for("2019-02-11")
-    out = list(spider.parse_index_page(replica_response(site, "/bbs/Stock/index.html"), "Stock"))
+    newest = replica_response(site, "/bbs/Stock/index.html").text
+    previous = max(int(n) for n in re.findall(r"/bbs/Stock/index(\d+)\.html", newest))
+    spider = spider_for("2019-02-09")  # the page before the newest one opens on 02/07
+    page = replica_response(site, f"/bbs/Stock/index{previous}.html")
+    out = list(spider.parse_index_page(page, "Stock"))
     assert not [r for r in out if isinstance(r, Request) and r.callback == spider.parse_index_page]
     assert spider.tally["Stock"].walk_done
 

@@ -81,6 +81,9 @@ def check_shared_ids(db_url: str, week: date, now: datetime) -> None:
         assert stored == [t["new_replies"] for t in rows] and len(set(stored)) == len(rows)
 
 
+# The replica plants hard cases today's rules misjudge (tests/test_replica_plants.py):
+# the boards differ from the truth's until the rules rewrite lands.
+@pytest.mark.xfail(strict=True, reason="needs the rules branch")
 def test_crawl_matches_truth_for_the_reference_week_and_recrawl_changes_nothing(
     db_url: str, tmp_path: Path
 ) -> None:
@@ -96,6 +99,9 @@ def test_crawl_matches_truth_for_the_reference_week_and_recrawl_changes_nothing(
         assert site.stats()["faults"] > 0
 
 
+# The replica plants hard cases today's rules misjudge (tests/test_replica_plants.py):
+# the boards differ from the truth's until the rules rewrite lands.
+@pytest.mark.xfail(strict=True, reason="needs the rules branch")
 def test_year_rollover_week_matches_truth(db_url: str, tmp_path: Path) -> None:
     """A week running from 2018-12-31 into January counts pushes whose year had to be inferred."""
     now = datetime(2019, 1, 8, 12, 0, tzinfo=TAIPEI)
@@ -104,6 +110,9 @@ def test_year_rollover_week_matches_truth(db_url: str, tmp_path: Path) -> None:
         check_week(db_url, site, tmp_path, date(2018, 12, 31), now)
 
 
+# The replica plants hard cases today's rules misjudge (tests/test_replica_plants.py):
+# the boards differ from the truth's until the rules rewrite lands.
+@pytest.mark.xfail(strict=True, reason="needs the rules branch")
 def test_recrawl_later_sees_edits_new_pushes_and_removals_without_double_counting(
     db_url: str, tmp_path: Path
 ) -> None:

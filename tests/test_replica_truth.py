@@ -97,6 +97,7 @@ def test_truth_header_and_thread_fields(truth: dict[str, Any]) -> None:
         "author",
         "posted_at",
         "kind",
+        "case",
         "status",
         "new_replies",
         "pinned",

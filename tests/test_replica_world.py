@@ -61,6 +61,8 @@ def test_special_threads_exist_with_their_kinds(world: World) -> None:
     kinds = Counter(a.kind for a in arts)
     assert kinds["chat"] >= 50 and kinds["live"] >= 5 and kinds["giveaway"] >= 5
     for a in arts:
+        if a.case:
+            continue  # the planted hard cases look otherwise on purpose (test_replica_plants)
         if a.kind == "chat":
             assert a.title.startswith("[閒聊]")
         if a.kind == "live":

@@ -102,6 +102,7 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"\nreport: {paths.html.resolve()}")
         typer.echo(f"        {paths.csv.resolve()}")
         typer.echo(f"        {paths.markdown.resolve()}")
+        demo_steps.weeks_report(config, windows)
         if not os.environ.get("BUZZ_HOME"):
             typer.echo(f"to use this data: export BUZZ_HOME={config.home}")
         typer.echo(f"demo done in {timedelta(seconds=round(time.monotonic() - started))}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -10,6 +11,7 @@ from buzz.commands.common import datetime_option, week_option
 from buzz.config import load_config
 from buzz.errors import fail
 from buzz.summary import print_summary
+from ranking.windows import TAIPEI
 
 PROVISIONAL_HELP = "Allow a week not over yet; every output is marked 暫定 with its cut-off."
 
@@ -25,6 +27,29 @@ def out_folder(out: Path | None) -> Path | None:
     except OSError as exc:
         fail(f"--out: cannot create {out}: {exc.strerror or exc}")
     return out
+
+
+def report_range(text: str, now: datetime | None, out: Path | None) -> None:
+    """`buzz report --weeks FIRST..LAST`: the published weeks side by side."""
+    from buzz.report_weeks import report_weeks
+    from ranking.report_weeks import parse_week_range
+
+    try:
+        windows = parse_week_range(text)
+    except ValueError as exc:
+        fail(f"--weeks: {exc}")
+    now = now or datetime.now(TAIPEI)
+    if windows[-1].start > now:
+        fail(
+            f"--weeks: the week {windows[-1].week_id} has not started yet "
+            f"(it is {now.astimezone(TAIPEI):%Y-%m-%d %H:%M} Asia/Taipei)"
+        )
+    paths, report = report_weeks(load_config(), windows, out)
+    marked = [f"{s.week} {s.word}" for s in report.states if s.word]
+    if marked:
+        typer.echo("note: weeks marked: " + ", ".join(marked), err=True)
+    typer.echo(f"report: {paths.html}")
+    typer.echo(f"        {paths.csv}")
 
 
 def register(app: typer.Typer) -> None:
@@ -49,11 +74,22 @@ def register(app: typer.Typer) -> None:
         boards = rank_week(load_config(), window, top=top, provisional=provisional)
         print_summary(boards)
 
-    @app.command("report", epilog="Example: buzz report --week 2019-02-04 --out reports/w06")
+    @app.command(
+        "report",
+        epilog="Example: buzz report --week 2019-02-04 --out reports/w06\n\n"
+        "Several weeks: buzz report --weeks 2019-01-07..2019-02-04",
+    )
     def report(
         week: str = typer.Option(None, help="Week start, a Monday (default: last complete week)."),
+        weeks: str = typer.Option(
+            None,
+            help="A range of weeks FIRST..LAST (Mondays): one page comparing their published "
+            "boards (weeks.html, weeks.csv) instead of one week's report.",
+        ),
         out: Path = typer.Option(
-            None, help="Folder for the files (default <BUZZ_HOME>/reports/<week>/)."
+            None,
+            help="Folder for the files (default <BUZZ_HOME>/reports/<week>/, or "
+            "reports/<first>..<last>/ with --weeks).",
         ),
         now: str = typer.Option(
             None, help="Treat this as the current time (for the default week)."
@@ -65,6 +101,11 @@ def register(app: typer.Typer) -> None:
         Uses the published boards (ranking the week first if it never was); a board built on
         an incomplete crawl is marked so in every file.
         """
+        if weeks is not None:
+            if week is not None:
+                fail("--week and --weeks: give one week or a range of weeks, not both")
+            report_range(weeks, datetime_option("--now", now), out_folder(out))
+            return
         from buzz.jobs import report_week
 
         window = week_option(week, datetime_option("--now", now), provisional=provisional)

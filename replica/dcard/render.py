@@ -11,23 +11,21 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from jinja2 import Environment, PackageLoader
+
 from replica.dcard.world import REACTION_LIKE, Comment, Forum, Post
 
 BOM = "\ufeff".encode()
-CHALLENGE_PAGE = """<!DOCTYPE html>
-<html lang="en-US"><head><title>Just a moment...</title>
-<meta http-equiv="Content-Type" content="text/html; charset=UTF-8">
-<meta name="robots" content="noindex,nofollow">
-<script src="/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1?ray=replica"></script>
-</head><body><div class="main-wrapper" role="main"><div class="main-content">
-<h1 class="zone-name-title h1">www.dcard.tw</h1>
-<h2 class="h2" id="challenge-running">Checking if the site connection is secure</h2>
-<noscript><div id="challenge-error-title">Enable JavaScript and cookies to continue</div></noscript>
-<div id="challenge-body-text">www.dcard.tw needs to review the security of your connection
-before proceeding.</div></div></div>
-<div class="footer" role="contentinfo">Performance &amp; security by Cloudflare</div>
-</body></html>
-"""
+CHALLENGE_PAGE = (
+    Environment(
+        loader=PackageLoader("replica.dcard", "templates"),
+        autoescape=True,
+        keep_trailing_newline=True,
+    )
+    .get_template("challenge.html.j2")
+    .render()
+)
+"""Cloudflare's challenge page, as every route of a challenged forum answers it (403)."""
 ROBOTS_TXT = """User-agent: *
 Allow: /service/api/v2/
 Disallow: /service/

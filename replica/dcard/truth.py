@@ -31,6 +31,7 @@ def thread_truth(
         "title": post.title,
         "posted_at": post.at.isoformat(timespec="milliseconds"),
         "kind": post.kind,
+        "case": post.case,
         "status": post.status_at(now),
         "pinned": post.pinned,
         "blocked": forum.spec.challenge,

@@ -34,6 +34,8 @@ from replica.dcard.phrases import (
     SLOTS,
     ForumSpec,
 )
+from replica.dcard.plants import STYLE
+from replica.plants import Plant, plant
 
 KINDS = ("normal", "chat", "live", "giveaway")
 FIRST_ID = 230_450_000
@@ -114,6 +116,7 @@ class Post:
     removal: tuple[str, str] = ("", "")
     hidden_at: datetime | None = None
     comments: list[Comment] = field(default_factory=list)
+    case: str = ""  # the planted hard case (replica.plants), "" for the rest
 
     @property
     def path(self) -> str:
@@ -425,11 +428,16 @@ class _Generator:
     def generate(self) -> World:
         """Every forum's posts, ids given site-wide in time order, then their comments."""
         drafts = {spec.alias: self.forum_posts(spec) for spec in FORUMS}
-        ids = self.rng("ids")
+        planted = self.planted(drafts)
+        # Planted posts draw from their own streams, so the rest of the world stays as it was.
+        ids, plant_ids = self.rng("ids"), self.rng("plants", "ids")
         every = sorted((p for ps in drafts.values() for p in ps), key=lambda p: p.at)
         next_id, next_pinned = FIRST_ID, PINNED_FIRST_ID
         for post in every:
-            if post.at < DATA_START:
+            if post.case:
+                next_id += plant_ids.randint(3, 60)
+                post.id = next_id
+            elif post.at < DATA_START:
                 next_pinned += ids.randint(5_000, 90_000)
                 post.id = next_pinned
             else:
@@ -439,9 +447,14 @@ class _Generator:
         forums: dict[str, Forum] = {}
         for spec in FORUMS:
             rng = self.rng("comments", spec.alias)
+            plant_rng = self.rng("plants", "comments", spec.alias)
             posts = sorted(drafts[spec.alias], key=lambda p: p.id)
             previous: list[Post] = []
             for post in posts:
+                if post.case:
+                    post.comments = self.planted_comments(plant_rng, spec, post, planted[id(post)])
+                    post.like_count = int(len(post.comments) * plant_rng.uniform(0.5, 3))
+                    continue
                 n = 3 + rng.randrange(10) if post.pinned else self.comment_count(rng, post.kind)
                 post.comments = self.comments(rng, spec, post, n)
                 post.like_count = int(len(post.comments) * rng.uniform(0.5, 3)) + rng.randrange(5)
@@ -460,6 +473,73 @@ class _Generator:
         by_id = {p.id: p for f in forums.values() for p in f.posts}
         return World(self.seed, forums, by_id)
 
+    def planted(self, drafts: dict[str, list[Post]]) -> dict[int, Plant]:
+        """Add the planted hard cases to their forums; a series is posted by one account."""
+        rng = self.rng("plants", "posts")
+        specs = {spec.alias: spec for spec in FORUMS}
+        accounts: dict[str, dict[str, object]] = {}
+        out: dict[int, Plant] = {}
+        for p in plant("dcard", self.seed, STYLE):
+            spec = specs[p.channel]
+            if p.series:
+                who = accounts.setdefault(p.series, self.author(rng, spec))
+            else:
+                who = self.author(rng, spec)
+            at = p.at + timedelta(milliseconds=rng.randrange(1000))
+            post = Post(
+                id=0,
+                forum=spec.alias,
+                title=p.title,
+                body=p.body,
+                at=at,
+                kind=p.kind,
+                like_count=0,
+                school=str(who["school"]),
+                gender=str(who["gender"]),
+                department=str(who["department"]) if who["department"] else None,
+                nickname=bool(who["nickname"]),
+                anonymous_school=bool(who["anonymous_school"]),
+                anonymous_department=bool(who["anonymous_department"]),
+                topics=(),
+                category=p.title.split()[0].lstrip("#") if p.title.startswith("#") else "",
+                case=p.case,
+            )
+            drafts[spec.alias].append(post)
+            out[id(post)] = p
+        return out
+
+    def planted_comments(
+        self, rng: random.Random, spec: ForumSpec, post: Post, p: Plant
+    ) -> list[Comment]:
+        """A planted post's comments, at the plant's reply times, saying what its bank says."""
+        out = []
+        times = sorted(
+            at + timedelta(seconds=rng.randrange(60), milliseconds=rng.randrange(1000))
+            for at in p.replies
+        )
+        for floor, at in enumerate(times, start=1):
+            who = self.author(rng, spec)
+            out.append(
+                Comment(
+                    id=_uuid(rng),
+                    post_id=post.id,
+                    floor=floor,
+                    content=rng.choice(p.bank),
+                    at=at,
+                    like_count=int(rng.expovariate(1 / 3)),
+                    school=str(who["school"]),
+                    gender=str(who["gender"]),
+                    department=(
+                        str(who["department"])
+                        if who["department"] and not who["nickname"]
+                        else None
+                    ),
+                    anonymous=rng.random() < 0.4,
+                    host=False,
+                )
+            )
+        return out
+
     def created(self, spec: ForumSpec) -> datetime:
         """When a forum was opened (before 2017)."""
         rng = self.rng("created", spec.alias)
@@ -475,6 +555,7 @@ class _Generator:
             for p in drafts[alias]
             if p.kind == "normal"
             and not p.pinned
+            and not p.case
             and EARLY - timedelta(days=3) <= p.at < EARLY
             and p.deleted_at is None
             and p.hidden_at is None
@@ -491,6 +572,7 @@ class _Generator:
         for post in posts:
             if (
                 post.pinned
+                or post.case
                 or post.deleted_at
                 or post.hidden_at
                 or not EARLY - timedelta(days=2) <= post.at < EARLY

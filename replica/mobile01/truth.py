@@ -32,6 +32,7 @@ def thread_truth(topic: Topic, start: datetime, end: datetime, now: datetime) ->
         "author": topic.author.name,
         "posted_at": topic.posted_at.isoformat(),
         "kind": topic.kind,
+        "case": topic.case,
         "status": "deleted" if topic.deleted_by_time(now) else "ok",
         "new_replies": new_replies(topic, start, end, now),
         "pinned": topic.pinned,

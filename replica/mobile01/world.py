@@ -35,6 +35,8 @@ from replica.mobile01.phrases import (
     STALE_TITLE,
     ForumSpec,
 )
+from replica.mobile01.plants import STYLE
+from replica.plants import plant
 
 KINDS = ("normal", "chat", "live", "giveaway")
 FLOORS_PER_PAGE = 10
@@ -104,6 +106,7 @@ class Topic:
     pinned: bool = False
     deleted_at: datetime | None = None
     deleted_by: str = ""
+    case: str = ""  # the planted hard case (replica.plants), "" for the rest
 
     @property
     def main(self) -> Post:
@@ -202,6 +205,7 @@ class _Plan:
     pinned: bool = False
     deleted_at: datetime | None = None
     deleted_by: str = ""
+    case: str = ""
 
 
 def _minute(when: datetime) -> datetime:
@@ -413,13 +417,17 @@ def generate_world(seed: int = DEFAULT_SEED) -> World:
     authors = _make_authors(rng)
     plans = _plans(rng, authors)
     _delete(rng, plans)
+    # Planted topics draw from their own stream, so the rest of the world stays as it was.
+    planted = random.Random(f"mobile01-plants:{seed}")
+    plans += _planted(planted, authors, seed)
     plans.sort(key=lambda p: (p.at, p.forum.forum_id, p.title))
     topics: dict[int, Topic] = {}
     forums = {spec.forum_id: Forum(spec) for spec in FORUMS}
     floors: list[tuple[datetime, int, Post]] = []
     topic_id = _FIRST_TOPIC_ID
     for plan in plans:
-        topic_id += rng.randrange(3, 60)
+        own = planted if plan.case else rng
+        topic_id += own.randrange(3, 60)
         main = Post(0, 1, plan.author, plan.at, plan.lines)
         posts = [main]
         for n, (when, who, lines) in enumerate(plan.replies, start=2):
@@ -430,20 +438,41 @@ def generate_world(seed: int = DEFAULT_SEED) -> World:
             plan.title,
             plan.kind,
             posts,
-            views=rng.randrange(80, 400) + 35 * len(posts),
+            views=own.randrange(80, 400) + 35 * len(posts),
             pinned=plan.pinned,
             deleted_at=plan.deleted_at,
             deleted_by=plan.deleted_by,
+            case=plan.case,
         )
-        _decorate(rng, topic)
+        _decorate(own, topic)
         topics[topic_id] = topic
         forums[plan.forum.forum_id].topics.append(topic)
         floors.extend((p.at, topic_id, p) for p in posts)
     post_id = _FIRST_POST_ID
-    for _, _, post in sorted(floors, key=lambda f: (f[0], f[1], f[2].floor)):
-        post_id += rng.randrange(1, 40)
+    cases = {t.topic_id for t in topics.values() if t.case}
+    for _, tid, post in sorted(floors, key=lambda f: (f[0], f[1], f[2].floor)):
+        post_id += (planted if tid in cases else rng).randrange(1, 40)
         post.post_id = post_id
     return World(seed, authors, forums, topics)
+
+
+def _planted(rng: random.Random, authors: list[Author], seed: int) -> list[_Plan]:
+    """The planted hard cases as plans; every topic of a series is opened by one member."""
+    pick = _Pick(authors)
+    specs = {str(spec.forum_id): spec for spec in FORUMS}
+    series: dict[str, Author] = {}
+    out = []
+    for p in plant("mobile01", seed, STYLE):
+        author = series.setdefault(p.series, pick(rng)) if p.series else pick(rng)
+        replies: list[tuple[datetime, Author, tuple[str, ...]]] = [
+            (at, pick(rng), (rng.choice(p.bank),)) for at in p.replies
+        ]
+        lines = tuple(p.body.split("\n"))
+        at = _minute(p.at)
+        out.append(
+            _Plan(specs[p.channel], p.title, p.kind, author, at, lines, replies, case=p.case)
+        )
+    return out
 
 
 def _decorate(rng: random.Random, topic: Topic) -> None:

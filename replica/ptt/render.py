@@ -1,4 +1,8 @@
-"""HTML for the replica's pages, in PTT's web structure; every piece of user text is escaped."""
+"""HTML for the replica's pages, in PTT's web structure, from Jinja2 templates (autoescaped).
+
+The page structure lives in replica/ptt/templates/; text turned into markup (links, hidden
+e-mail addresses, quoted lines) is built here and handed to the templates as Markup.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,11 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 from html import escape
+from typing import Any
 from urllib.parse import quote_plus
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from replica.ptt.world import Article, Board, Push
 
@@ -16,7 +24,6 @@ SITE = "https://www.ptt.cc"
 # A thread with more visible pushes than this shows PTT's "file too large" box among them.
 WARNING_PUSHES = 250
 WARNING_AFTER = 200
-WARNING_BOX = '<div class="push center warning-box">檔案過大！部分文章無法顯示</div>'
 _CSS = "//images.ptt.cc/bbs/v2.25"
 _LINK_RE = re.compile(
     r"(?P<url>https?://[^\s<>\"]+)|(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
@@ -24,120 +31,31 @@ _LINK_RE = re.compile(
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _QUOTE_HEADER_RE = re.compile(r"^※ 引述《.*》之銘言：$")
 _TAG_HTML = {
-    "推": '<span class="hl push-tag">推 </span>',
-    "噓": '<span class="f1 hl push-tag">噓 </span>',
-    "→": '<span class="f1 hl push-tag">→ </span>',
+    "推": Markup('<span class="hl push-tag">推 </span>'),
+    "噓": Markup('<span class="f1 hl push-tag">噓 </span>'),
+    "→": Markup('<span class="f1 hl push-tag">→ </span>'),
 }
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _OLD_LAYOUTS = ("from", "plain", "spans")
 _LOGO = {"2016": "/", "2018": "/", "2019": "/bbs/index.html", "2020": "/bbs/"}
 
-_HEAD = """<!DOCTYPE html>
-<html>
-	<head>
-		<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<meta name="robots" content="all">
-<meta name="keywords" content="Ptt BBS 批踢踢">
-{extra}
-<link rel="stylesheet" type="text/css" href="{css}/bbs-common.css">
-<link rel="stylesheet" type="text/css" href="{css}/bbs-base.css" media="screen">
-<link rel="stylesheet" type="text/css" href="{css}/bbs-custom.css">
-<link rel="stylesheet" type="text/css" href="{css}/pushstream.css" media="screen">
-<link rel="stylesheet" type="text/css" href="{css}/bbs-print.css" media="print">
-	</head>
-    <body>
-"""
 
-_TOPBAR = """<div id="topbar-container">
-	<div id="topbar" class="bbs-content">
-		<a id="logo" href="{logo}">批踢踢實業坊</a>
-		<span>&rsaquo;</span>
-		<a class="board" href="/bbs/{board}/index.html">{label}{board}</a>
-		<a class="right small" href="/about.html">關於我們</a>
-		<a class="right small" href="/contact.html">聯絡資訊</a>
-	</div>
-</div>
-"""
+def _env() -> Environment:
+    """The templates (replica/ptt/templates), every value escaped unless marked markup."""
+    env = Environment(
+        loader=PackageLoader("replica.ptt", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(css=_CSS, old_layouts=_OLD_LAYOUTS)
+    return env
 
-_LABEL = '<span class="board-label">看板 </span>'
 
-_TAIL = """
-    </body>
-</html>
-"""
-
-_NOT_FOUND = """<!DOCTYPE html>
-<html>
-	<head>
-		<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>404</title>
-<link rel="stylesheet" type="text/css" href="//images.ptt.cc/v2.20/bbs-common.css">
-<link rel="stylesheet" type="text/css" href="//images.ptt.cc/v2.20/bbs-base.css" media="screen">
-	</head>
-    <body>
-<div class="main-container">
-	<div class="bbs-screen bbs-content">404 - Not Found.</div>
-</div>
-    </body>
-</html>
-"""
-
-# Index rows by era: 2019 (author, date, mark), 2016-18 (mark before the title, date before
-# the author) and 2020-21 (a per-row menu of search links between author and date).
-_ROW = """		<div class="r-ent">
-			<div class="nrec">{nrec}</div>
-			<div class="title">
-				{title}
-			</div>
-			<div class="meta">
-				<div class="author">{author}</div>
-				<div class="date">{date}</div>
-				<div class="mark">{mark}</div>
-			</div>
-		</div>
-"""
-
-_ROW_2016 = """		<div class="r-ent">
-			<div class="nrec">{nrec}</div>
-			<div class="mark">{mark}</div>
-			<div class="title">
-				{title}
-			</div>
-			<div class="meta">
-				<div class="date">{date}</div>
-				<div class="author">{author}</div>
-			</div>
-		</div>
-"""
-
-_ROW_2020 = """		<div class="r-ent">
-			<div class="nrec">{nrec}</div>
-			<div class="title">
-				{title}
-			</div>
-			<div class="meta">
-				<div class="author">{author}</div>
-				<div class="article-menu">
-					<div class="trigger">&#x22ef;</div>
-					<div class="dropdown">
-{menu}					</div>
-				</div>
-				<div class="date">{date}</div>
-				<div class="mark">{mark}</div>
-			</div>
-		</div>
-"""
-
-_SEARCH_BAR = """		<div class="search-bar">
-			<form type="get" action="search" id="search-bar">
-				<input class="query" type="text" name="q" value="" placeholder="搜尋文章&#x22ef;">
-			</form>
-		</div>
-"""
+def _render(template: str, **values: Any) -> str:
+    """Render one template of the site."""
+    return _ENV.get_template(template).render(**values)
 
 
 def ptt_time(when: datetime) -> str:
@@ -227,15 +145,7 @@ def push_stamp(push: Push, style: str) -> str:
     return f" {when}"
 
 
-def push_html(push: Push, style: str = "time", old: bool = False) -> str:
-    """Render one push line; old pages glue the text to its colon (`:推`)."""
-    colon = ":" if old else ": "
-    return (
-        f'<div class="push">{_TAG_HTML[push.tag]}'
-        f'<span class="f3 hl push-userid">{escape(push.user)}</span>'
-        f'<span class="f3 push-content">{colon}{_linkify(push.content)}</span>'
-        f'<span class="push-ipdatetime">{push_stamp(push, style)}\n</span></div>'
-    )
+_ENV = _env()
 
 
 def stamp_style(art: Article, with_ip: bool) -> str:
@@ -247,69 +157,58 @@ def stamp_style(art: Article, with_ip: bool) -> str:
     return "time"
 
 
-def _header(art: Article, title: str) -> str:
-    """The article header: metalines, a 2007 plain-text header or a 2005 highlighted one."""
+def _spans(art: Article, title: str) -> dict[str, Markup]:
+    """The 2005 header's fields, padded after escaping as the page pads them."""
     author = f"{escape(art.author)} ({escape(art.nickname)})"
-    board = escape(art.board)
-    if art.layout == "plain":
-        when = ptt_time(art.posted_at)
-        return f"\n作者: {author} 站內: {board}\n標題: {escape(title)}\n時間: {when}\n\n"
-    if art.layout == "spans":
-        tag = '<span class="f4 b7"> {} </span><span class="b4"> {} </span>'
-        return (
-            tag.format("作者", f"{author:<40}")
-            + tag.format("看板", board)
-            + "\n"
-            + tag.format("標題", f"{escape(title):<70}")
-            + "\n"
-            + tag.format("時間", f"{ptt_time(art.posted_at):<70}")
-            + "\n"
-            + f'<span class="f6">{"─" * 39}</span> \n\n'
-        )
-    return (
-        '<div class="article-metaline"><span class="article-meta-tag">作者</span>'
-        f'<span class="article-meta-value">{author}</span></div>'
-        '<div class="article-metaline-right"><span class="article-meta-tag">看板</span>'
-        f'<span class="article-meta-value">{board}</span></div>'
-        '<div class="article-metaline"><span class="article-meta-tag">標題</span>'
-        f'<span class="article-meta-value">{escape(title)}</span></div>'
-        '<div class="article-metaline"><span class="article-meta-tag">時間</span>'
-        f'<span class="article-meta-value">{ptt_time(art.posted_at)}</span></div>\n'
-    )
+    return {
+        "author": Markup(f"{author:<40}"),
+        "title": Markup(f"{escape(title):<70}"),
+        "time": Markup(f"{ptt_time(art.posted_at):<70}"),
+    }
 
 
-def _footer(art: Article, url: str) -> str:
-    """The origin footer: today's `來自: ip (臺灣)`, 2017's `來自: ip`, or the old `◆ From: ip`."""
-    if art.layout in _OLD_LAYOUTS:
-        return f'--\n<span class="f2">※ 發信站: 批踢踢實業坊(ptt.cc) \n</span>◆ From: {art.ip}\n'
-    where = f"{art.ip} (臺灣)" if art.layout == "modern" else art.ip
-    return (
-        f'--\n<span class="f2">※ 發信站: 批踢踢實業坊(ptt.cc), 來自: {where}\n'
-        f'</span><span class="f2">※ 文章網址: <a href="{url}" target="_blank" '
-        f'rel="nofollow">{url}</a>\n</span>'
-    )
-
-
-def _edit_line(art: Article) -> str:
+def _edit_text(art: Article) -> str:
     """The `※ 編輯` line in the article's era (2005-07 `來自:` form or `(ip 臺灣), date`)."""
     at = art.edited_at
     assert at is not None
-    author = escape(art.author)
     if art.layout in _OLD_LAYOUTS:
-        text = f"※ 編輯: {author:<16}來自: {art.ip:<21}({at:%m/%d %H:%M})"
-    elif art.layout == "2017":
-        text = f"※ 編輯: {author} ({art.ip}), {at:%m/%d/%Y %H:%M:%S}"
-    else:
-        text = f"※ 編輯: {author} ({art.ip} 臺灣), {at:%m/%d/%Y %H:%M:%S}"
-    return f'<span class="f2">{text}\n</span>'
+        return f"※ 編輯: {art.author:<16}來自: {art.ip:<21}({at:%m/%d %H:%M})"
+    if art.layout == "2017":
+        return f"※ 編輯: {art.author} ({art.ip}), {at:%m/%d/%Y %H:%M:%S}"
+    return f"※ 編輯: {art.author} ({art.ip} 臺灣), {at:%m/%d/%Y %H:%M:%S}"
+
+
+PushLine = tuple[str, Markup, str, Markup, str]
+"""(kind, tag, user, content, stamp): kind is push, edit or warning; only a push fills the rest."""
+_NONE = Markup("")
+
+
+def _push_lines(art: Article, now: datetime, style: str) -> list[PushLine]:
+    """What follows the footer, in order: pushes, the edit line at its time, the warning box."""
+    edit = art.edited_at is not None and art.edited_by(now)
+    visible = sum(p.visible_at(now) for p in art.pushes)
+    lines: list[PushLine] = []
+    shown = 0
+    for push in art.pushes:
+        if edit and art.edited_at is not None and push.at > art.edited_at:
+            lines.append(("edit", _NONE, "", _NONE, ""))
+            edit = False
+        if push.visible_at(now):
+            if visible > WARNING_PUSHES and shown == WARNING_AFTER:
+                lines.append(("warning", _NONE, "", _NONE, ""))
+            content = Markup(_linkify(push.content))
+            stamp = push_stamp(push, style)
+            lines.append(("push", _TAG_HTML[push.tag], push.user, content, stamp))
+            shown += 1
+    if edit:
+        lines.append(("edit", _NONE, "", _NONE, ""))
+    return lines
 
 
 def article_page(art: Article, now: datetime, with_ip: bool = False) -> str:
     """Render an article as it looks at now (title/body after any edit, visible pushes only)."""
     title = art.title_at(now)
     body = art.body_at(now)
-    url = f"{SITE}{art.path}"
-    board = escape(art.board)
     no_metalines = art.layout in ("plain", "spans")
     summary = without_emails(body[:150])
     if no_metalines:
@@ -317,75 +216,20 @@ def article_page(art: Article, now: datetime, with_ip: bool = False) -> str:
             f"作者: {art.author} ({art.nickname}) 站內: {art.board}\n標題: {title}\n"
             f"時間: {ptt_time(art.posted_at)}\n{summary}"
         )
-    description = escape(summary)
-    og_title = "" if no_metalines else f'<meta property="og:title" content="{escape(title)}">\n'
-    extra = (
-        f'<meta name="description" content="{description}">\n'
-        '<meta property="og:site_name" content="Ptt 批踢踢實業坊">\n'
-        f"{og_title}"
-        f'<meta property="og:description" content="{description}">\n'
-        f'<meta property="og:url" content="{url}">\n'
-        f'<link rel="canonical" href="{url}">'
-    )
-    page_title = (
-        f"閱讀文章 - 看板 {board} - 批踢踢實業坊"
-        if no_metalines
-        else f"{escape(title)} - 看板 {board} - 批踢踢實業坊"
-    )
-    parts = [
-        _HEAD.format(title=page_title, extra=extra, css=_CSS),
-        _TOPBAR.format(logo="/bbs/", board=board, label=_LABEL),
-        '<div id="navigation-container">\n\t<div id="navigation" class="bbs-content">\n'
-        f'\t\t<a class="board" href="/bbs/{board}/index.html">返回看板</a>\n'
-        '\t\t<div class="bar"></div>\n\t</div>\n</div>\n',
-        '<div id="main-container">\n    <div id="main-content" class="bbs-screen bbs-content">',
-        _header(art, title),
-        _body_html(body),
-        "\n\n",
-    ]
-    if art.signature:
-        parts.append(f"--\n{escape(art.signature)}\n\n")
-    parts.append(_footer(art, url))
-    edit_line = _edit_line(art) if art.edited_at is not None and art.edited_by(now) else ""
-    style = stamp_style(art, with_ip)
-    old = art.layout in _OLD_LAYOUTS
-    visible = sum(p.visible_at(now) for p in art.pushes)
-    shown = 0
-    for push in art.pushes:
-        if edit_line and art.edited_at is not None and push.at > art.edited_at:
-            parts.append(edit_line)
-            edit_line = ""
-        if push.visible_at(now):
-            if visible > WARNING_PUSHES and shown == WARNING_AFTER:
-                parts.append(WARNING_BOX)
-            parts.append(push_html(push, style, old))
-            shown += 1
-    parts.append(edit_line)
-    parts.append("</div>\n</div>\n")
-    parts.append(_TAIL)
-    return "".join(parts)
-
-
-def _paging(board: str, page: int, pages: int, layout: str) -> str:
-    """Render the 看板/精華區 group and the 最舊 / 上頁 / 下頁 / 最新 buttons of an era."""
-
-    def button(label: str, target: int | None) -> str:
-        if target is None:
-            return f'\t\t\t\t<a class="btn wide disabled">{label}</a>\n'
-        href = f"/bbs/{board}/index.html" if label == "最新" else f"/bbs/{board}/index{target}.html"
-        return f'\t\t\t\t<a class="btn wide" href="{href}">{label}</a>\n'
-
-    old = layout == "2016"
-    return (
-        f'\t\t\t<div class="btn-group{"" if old else " btn-group-dir"}">\n'
-        f'\t\t\t\t<a class="btn selected" href="/bbs/{board}/index.html">看板</a>\n'
-        f'\t\t\t\t<a class="btn" href="/man/{board}/index.html">精華區</a>\n\t\t\t</div>\n'
-        f'\t\t\t<div class="btn-group {"pull-right" if old else "btn-group-paging"}">\n'
-        + button("最舊", 1)
-        + button("&lsaquo; 上頁", page - 1 if page > 1 else None)
-        + button("下頁 &rsaquo;", page + 1 if page < pages else None)
-        + button("最新", pages)
-        + "\t\t\t</div>\n"
+    return _render(
+        "article.html.j2",
+        art=art,
+        title=title,
+        url=f"{SITE}{art.path}",
+        no_metalines=no_metalines,
+        description=summary,
+        author=f"{art.author} ({art.nickname})",
+        posted=ptt_time(art.posted_at),
+        spans=_spans(art, title) if art.layout == "spans" else {},
+        body=Markup(_body_html(body)),
+        edit_text=_edit_text(art) if art.edited_at is not None else "",
+        lines=_push_lines(art, now, stamp_style(art, with_ip)),
+        colon=":" if art.layout in _OLD_LAYOUTS else ": ",
     )
 
 
@@ -396,7 +240,7 @@ def deleted_title(art: Article) -> str:
     return f"(本文已被刪除) [{art.author}]"
 
 
-def _menu(board: str, title: str, author: str | None) -> str:
+def _menu(board: str, title: str, author: str | None) -> list[tuple[str, str]]:
     """The 2020-21 row menu: search the same title, and the author's posts when there is one."""
     items = [(f"/bbs/{board}/search?q={quote_plus('thread:' + title)}", "搜尋同標題文章")]
     if author is not None:
@@ -406,33 +250,28 @@ def _menu(board: str, title: str, author: str | None) -> str:
                 f"搜尋看板內 {author} 的文章",
             )
         )
-    return "".join(
-        f'\t\t\t\t\t\t<div class="item"><a href="{escape(href)}">{escape(label)}</a></div>\n'
-        for href, label in items
-    )
+    return items
 
 
-def _row(board: Board, art: Article, now: datetime) -> str:
-    """Render one index row as at now, in the board's era."""
+def _row(board: Board, art: Article, now: datetime) -> dict[str, object]:
+    """What one index row shows at now."""
     date = f"{art.posted_at.month:>2}/{art.posted_at.day:02d}"
     if art.deleted_by(now):
         text = deleted_title(art)
-        title, author, menu = escape(text), "-", _menu(board.name, text, None)
+        title: str | Markup = text
+        author, menu = "-", _menu(board.name, text, None)
     else:
         text = art.title_at(now)
-        title = f'<a href="{art.path}">{escape(text)}</a>'
-        author, menu = escape(art.author), _menu(board.name, text, art.author)
-    template = {"2016": _ROW_2016, "2018": _ROW_2016, "2020": _ROW_2020}.get(
-        board.index_layout, _ROW
-    )
-    return template.format(
-        nrec=nrec_html(art.score_at(now)),
-        title=title,
-        author=author,
-        date=date,
-        mark="M" if art.pinned else "",
-        menu=menu,
-    )
+        title = Markup('<a href="{}">{}</a>').format(art.path, text)
+        author, menu = art.author, _menu(board.name, text, art.author)
+    return {
+        "nrec": Markup(nrec_html(art.score_at(now))),
+        "title": title,
+        "author": author,
+        "date": date,
+        "mark": "M" if art.pinned else "",
+        "menu": menu,
+    }
 
 
 def page_count(count: int) -> int:
@@ -443,46 +282,28 @@ def page_count(count: int) -> int:
 def index_page(board: Board, visible: Sequence[Article], page: int, now: datetime) -> str:
     """Render index page number `page` (1 is oldest) of a board's articles visible at now."""
     pages = page_count(len(visible))
-    name = escape(board.name)
     layout = board.index_layout
     rows = visible[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    margin = "" if layout == "2016" else " action-bar-margin"
-    parts = [
-        _HEAD.format(title=f"看板 {name} 文章列表 - 批踢踢實業坊", extra="", css=_CSS),
-        _TOPBAR.format(logo=_LOGO.get(layout, "/bbs/index.html"), board=name, label=_LABEL),
-        '<div id="main-container">\n\t<div id="action-bar-container">\n'
-        '\t\t<div class="action-bar">\n',
-        _paging(name, page, pages, layout),
-        f'\t\t</div>\n\t</div>\n\t<div class="r-list-container{margin} bbs-screen">\n',
-    ]
-    if layout == "2020":
-        parts.append(_SEARCH_BAR)
-    parts.extend(_row(board, a, now) for a in rows)
+    pinned: list[Article] = []
     if page == pages:
         pinned = [a for a in board.pinned if a.exists_at(now) and not a.deleted_by(now)]
-        if pinned:
-            parts.append('        <div class="r-list-sep"></div>\n')
-            parts.extend(_row(board, a, now) for a in pinned)
-    parts.append("\t</div>\n</div>\n")
-    parts.append(_TAIL)
-    return "".join(parts)
+    return _render(
+        "index.html.j2",
+        board=board.name,
+        layout=layout,
+        logo=_LOGO.get(layout, "/bbs/index.html"),
+        page=page,
+        pages=pages,
+        older=Markup("&lsaquo; 上頁"),
+        newer=Markup("下頁 &rsaquo;"),
+        rows=[_row(board, a, now) for a in rows],
+        pinned=[_row(board, a, now) for a in pinned],
+    )
 
 
 def board_list_page(boards: Sequence[Board]) -> str:
     """Render a small list of the replica's boards (like PTT's hot boards page)."""
-    parts = [
-        _HEAD.format(title="熱門看板 - 批踢踢實業坊", extra="", css=_CSS),
-        '<div id="main-container">\n'
-        '\t<div class="b-list-container action-bar-margin bbs-screen">\n',
-    ]
-    for b in boards:
-        parts.append(
-            f'\t\t<div class="b-ent"><a class="board" href="/bbs/{escape(b.name)}/index.html">'
-            f'<div class="board-name">{escape(b.name)}</div></a></div>\n'
-        )
-    parts.append("\t</div>\n</div>\n")
-    parts.append(_TAIL)
-    return "".join(parts)
+    return _render("board_list.html.j2", boards=[b.name for b in boards])
 
 
 def over18_page(from_path: str) -> str:
@@ -492,32 +313,12 @@ def over18_page(from_path: str) -> str:
         if from_path.startswith("/bbs/") and from_path.count("/") >= 2
         else ""
     )
-    return "".join(
-        [
-            _HEAD.format(title="批踢踢實業坊", extra="", css=_CSS),
-            '<div class="bbs-screen bbs-content center clear">\n',
-            f'\t<div class="over18-notice">\n\t\t<div class="board">看板 {escape(board)}</div>\n'
-            "\t\t<div>本網站已依網站內容分級規定處理</div>\n"
-            "\t\t<div>警告︰您即將進入之看板內容需滿十八歲方可瀏覽。</div>\n"
-            "\t\t<div>若您尚未年滿十八歲，請點選離開。若您已滿十八歲，亦不可將本區之內容派發、"
-            "傳閱、出售、出租、交給或借予年齡未滿十八歲的人士瀏覽，或將本網站內容向該人士出示、"
-            "播放或放映。</div>\n\t</div>\n",
-            '\t<form action="/ask/over18" method="post">\n'
-            f'\t\t<input type="hidden" name="from" value="{escape(from_path)}">\n'
-            '\t\t<div class="over18-button-container">\n'
-            '\t\t\t<button class="btn-big" type="submit" name="yes" value="yes">'
-            "我同意，我已年滿十八歲</button>\n\t\t</div>\n"
-            '\t\t<div class="over18-button-container">\n'
-            '\t\t\t<button class="btn-big" type="submit" name="no" value="no">'
-            "未滿十八歲或不同意本條款</button>\n\t\t</div>\n\t</form>\n</div>\n",
-            _TAIL,
-        ]
-    )
+    return _render("over18.html.j2", board=board, from_path=from_path)
 
 
 def not_found_page() -> str:
     """Render PTT's plain 404 page."""
-    return _NOT_FOUND
+    return _render("not_found.html.j2")
 
 
 ROBOTS_TXT = "User-agent: *\nAllow: /bbs/\nAllow: /ask/\nDisallow: /cgi-bin/\nDisallow: /man/\n"

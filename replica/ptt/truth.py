@@ -37,6 +37,7 @@ def thread_truth(art: Article, start: datetime, end: datetime, now: datetime) ->
         "author": art.author,
         "posted_at": art.posted_at.isoformat(),
         "kind": art.kind,
+        "case": art.case,
         "status": "deleted" if deleted else "ok",
         "new_replies": new_replies(art, start, end, now),
         "pinned": art.pinned,

@@ -12,6 +12,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from replica.clock import DATA_END, DATA_START, DEFAULT_SEED, TAIPEI
+from replica.plants import Plant, plant
 from replica.ptt.phrases import (
     BOARD_SPECS,
     BOO_PUSHES,
@@ -30,6 +31,7 @@ from replica.ptt.phrases import (
     SLOTS,
     BoardSpec,
 )
+from replica.ptt.plants import STYLE
 
 KINDS = ("normal", "chat", "live", "giveaway")
 # How an article page is drawn, after the eras of the real pages: "modern" (metalines, 來自: ip
@@ -148,6 +150,7 @@ class Article:
     padded_ip: bool = False
     deleter: str | None = None
     delete_reason: str = ""
+    case: str = ""  # the planted hard case (replica.plants), "" for the rest
 
     @property
     def path(self) -> str:
@@ -446,7 +449,51 @@ class _Generator:
         self.rng = random.Random(f"replica-shapes:{self.seed}")
         _Shapes(self.rng).apply(boards)
         self._share_an_id(boards["Stock"], boards["Food"])
+        # The planted hard cases come last, from their own generator, for the same reason.
+        self.rng = random.Random(f"replica-plants:ptt:{self.seed}")
+        self._plant(boards, plant("ptt", self.seed, STYLE))
         return World(self.seed, self.authors, boards)
+
+    def _plant(self, boards: dict[str, Board], plants: list[Plant]) -> None:
+        """Post the planted threads, a series' threads all by one account, with their pushes."""
+        rng = self.rng
+        series: dict[str, Author] = {}
+        for p in plants:
+            board = boards[p.channel]
+            if p.series:
+                if p.series not in series:
+                    series[p.series] = self.pools.pick(rng, p.channel, p.at)
+                author = series[p.series]
+            else:
+                author = self.pools.pick(rng, p.channel, p.at)
+            taken = {int(a.split(".")[1]) for a in board.by_id}
+            epoch = int(p.at.timestamp())
+            while epoch in taken:
+                epoch += 1
+            art = Article(
+                board=p.channel,
+                article_id=f"M.{epoch}.A.{rng.randrange(4096):03X}",
+                author=author.user_id,
+                nickname=author.nickname,
+                title=p.title,
+                body=p.body,
+                posted_at=datetime.fromtimestamp(epoch, TAIPEI),
+                kind=p.kind,
+                ip=author.ip,
+                signature=author.signature,
+                case=p.case,
+            )
+            spec = next(s for s in BOARD_SPECS if s.name == p.channel)
+            pushes = []
+            for at in p.replies:
+                user = self._pick_pusher(spec, art, at)
+                tag = rng.choices(("推", "噓", "→"), weights=(0.6, 0.08, 0.32))[0]
+                pushes.append(Push(tag, user.user_id, rng.choice(p.bank), at, user.ip))
+            art.pushes = pushes
+            board.articles.append(art)
+            board.by_id[art.article_id] = art
+        for board in boards.values():
+            board.articles.sort(key=lambda a: (a.posted_at, a.article_id))
 
     def _moderators(self, spec: BoardSpec) -> tuple[str, ...]:
         """Pick one or two moderators among the board's regulars."""
