@@ -21,6 +21,7 @@ BENCHES: list[tuple[str, list[str], str]] = [
     ("bench_tagging.py", [], "tagging.md"),
     ("bench_profiles.py", [], "profiles.md"),
     ("bench_ingest_pg.py", [], "ingest_pg.md"),
+    ("bench_sources.py", [], "sources.md"),
     ("bench_fuzz.py", ["--cases", "3000"], "fuzz.md"),
 ]
 
