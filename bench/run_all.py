@@ -22,6 +22,7 @@ BENCHES: list[tuple[str, list[str], str]] = [
     ("bench_profiles.py", [], "profiles.md"),
     ("bench_ingest_pg.py", [], "ingest_pg.md"),
     ("bench_sources.py", [], "sources.md"),
+    ("bench_weekly.py", [], "weekly.md"),
     ("bench_fuzz.py", ["--cases", "3000"], "fuzz.md"),
 ]
 
