@@ -1,0 +1,182 @@
+"""The report's charts, drawn by matplotlib as inline SVG: a board's top threads, daily replies.
+
+Matplotlib is imported on first use (it costs about half a second). Text stays text in the SVG
+(svg.fonttype "none"): matplotlib escapes it, the page's fonts draw it, and a CJK font found
+here only sets the layout. Without one the charts still render, after a one-line warning.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import timedelta
+from functools import cache
+from typing import Any
+
+from ranking.leaderboard import channel_label
+from ranking.models import DailyCount, Leaderboard
+from ranking.windows import TAIPEI, Window
+
+logger = logging.getLogger(__name__)
+
+CJK_FONTS = (
+    "Noto Sans CJK TC",
+    "Noto Sans TC",
+    "Source Han Sans TC",
+    "Microsoft JhengHei",
+    "PingFang TC",
+    "Heiti TC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "AR PL UMing TW",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK SC",
+)
+"""Fonts with Traditional Chinese glyphs, preferred first; Debian's fonts-noto-cjk has the first."""
+PAGE_FONTS = ["Noto Sans CJK TC", "Noto Sans TC", "PingFang TC", "Microsoft JhengHei"]
+WEEKDAYS = "一二三四五六日"
+MAX_LINES = 8  # channels drawn in the daily chart; the rest are summed as 其他
+LABEL_CHARS = 22  # title characters beside a bar
+PALETTE = (
+    "#c2410c",
+    "#1d4ed8",
+    "#15803d",
+    "#7c3aed",
+    "#b91c1c",
+    "#0e7490",
+    "#a16207",
+    "#be185d",
+    "#64748b",
+)
+_XML_PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.S)
+
+
+@cache
+def chart_font() -> str | None:
+    """The first installed CJK font matplotlib can use; warns once when there is none."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    for name in CJK_FONTS:
+        if name in installed:
+            return name
+    logger.warning(
+        "no CJK font for the report charts: their layout may be off (install fonts-noto-cjk)"
+    )
+    return None
+
+
+def _rc(salt: str) -> dict[Any, Any]:
+    """Matplotlib settings for one chart: text as text, no math parsing, ids unique per chart."""
+    font = chart_font()
+    return {
+        "svg.fonttype": "none",
+        "svg.hashsalt": salt,
+        "text.parse_math": False,
+        "text.usetex": False,
+        "font.family": "sans-serif",
+        "font.sans-serif": [*([font] if font else []), *PAGE_FONTS, "DejaVu Sans"],
+        "font.size": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.edgecolor": "#cbd2d9",
+        "xtick.color": "#52606d",
+        "ytick.color": "#1f2933",
+    }
+
+
+def _svg(fig: Any) -> str:
+    """A figure as an SVG element to inline in HTML: no XML prologue, no creation date."""
+    out = io.StringIO()
+    fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
+    return _XML_PROLOGUE.sub("", out.getvalue(), count=1)
+
+
+def _short(text: str, limit: int = LABEL_CHARS) -> str:
+    """One line of at most `limit` characters, … when cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def board_chart(board: Leaderboard, salt: str, top: int = 10) -> str | None:
+    """Horizontal bars of a board's top threads' 新增回文數, the first on top; None when empty."""
+    entries = board.entries[:top]
+    if not entries:
+        return None
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    with rc_context(_rc(salt)):
+        fig = Figure(figsize=(7.2, 0.32 * len(entries) + 0.6))
+        ax = fig.subplots()
+        ys = range(len(entries))
+        values = [e.new_replies for e in entries]
+        bars = ax.barh(ys, values, color=PALETTE[0], height=0.65)
+        ax.set_yticks(
+            list(ys), [f"{e.rank}. {_short(e.title) or f'#{e.thread_id}'}" for e in entries]
+        )
+        ax.invert_yaxis()
+        ax.bar_label(
+            bars,
+            [f"{'≈' if e.estimate else ''}{e.new_replies:,}" for e in entries],
+            padding=3,
+            fontsize=8,
+            color="#52606d",
+        )
+        ax.set_xlim(0, max(values) * 1.15 or 1)
+        ax.set_xlabel("新增回文數")
+        ax.tick_params(axis="y", length=0)
+        return _svg(fig)
+
+
+def daily_series(
+    daily: Sequence[DailyCount], limit: int = MAX_LINES
+) -> list[tuple[str, list[int]]]:
+    """Per channel, new replies on each of the 7 days; the busiest `limit`, the rest as 其他."""
+    per: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * 7)
+    for d in daily:
+        if 0 <= d.day < 7:
+            per[(d.platform, d.channel)][d.day] += d.new_replies
+    ranked = sorted(per.items(), key=lambda kv: (-sum(kv[1]), kv[0]))
+    series = [(channel_label(p, c), days) for (p, c), days in ranked[:limit]]
+    rest = ranked[limit:]
+    if rest:
+        series.append(("其他", [sum(days[i] for _, days in rest) for i in range(7)]))
+    return series
+
+
+def daily_chart(daily: Sequence[DailyCount], window: Window, salt: str) -> str | None:
+    """Lines of new replies per channel on each Taipei day of the window; None without data."""
+    series = daily_series(daily)
+    if not series:
+        return None
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    start = window.start.astimezone(TAIPEI)
+    labels = [
+        f"{(start + timedelta(days=i)):%m/%d}（{WEEKDAYS[(start + timedelta(days=i)).weekday()]}）"
+        for i in range(7)
+    ]
+    with rc_context(_rc(salt)):
+        fig = Figure(figsize=(7.2, 3.4))
+        ax = fig.subplots()
+        for n, (name, days) in enumerate(series):
+            ax.plot(
+                range(7),
+                days,
+                marker="o",
+                markersize=3.5,
+                linewidth=1.6,
+                color=PALETTE[n % len(PALETTE)],
+                label=_short(name, 28),
+            )
+        ax.set_xticks(range(7), labels)
+        ax.set_ylabel("新增回文數")
+        ax.set_ylim(bottom=0)
+        ax.grid(axis="y", color="#e4e7eb", linewidth=0.8)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+        return _svg(fig)
