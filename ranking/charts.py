@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
@@ -91,8 +92,17 @@ def _rc(salt: str) -> dict[Any, Any]:
 def _svg(fig: Any) -> str:
     """A figure as an SVG element to inline in HTML: no XML prologue, no creation date."""
     out = io.StringIO()
-    fig.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
+    fig.savefig(out, format="svg", metadata={"Date": None})
     return _XML_PROLOGUE.sub("", out.getvalue(), count=1)
+
+
+def _width_in(labels: Sequence[str], size: float = 10) -> float:
+    """Inches a column of labels needs at a font size: wide (CJK) characters count double."""
+    columns = max(
+        (sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in t) for t in labels),
+        default=0,
+    )
+    return columns * 0.55 * size / 72 + 0.15
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
@@ -109,15 +119,23 @@ def board_chart(board: Leaderboard, salt: str, top: int = 10) -> str | None:
     from matplotlib import rc_context
     from matplotlib.figure import Figure
 
+    labels = [f"{e.rank}. {_short(e.title) or f'#{e.thread_id}'}" for e in entries]
+    # A fixed layout (no bbox "tight", which draws every chart twice): the labels' width
+    # sets the left margin; each bar's value is printed beside it, so no x axis is drawn.
+    width, height = 7.2, 0.3 * len(entries) + 0.2
     with rc_context(_rc(salt)):
-        fig = Figure(figsize=(7.2, 0.32 * len(entries) + 0.6))
+        fig = Figure(figsize=(width, height))
         ax = fig.subplots()
+        fig.subplots_adjust(
+            left=min(_width_in(labels) / width, 0.6),
+            right=0.97,
+            top=1 - 0.1 / height,
+            bottom=0.1 / height,
+        )
         ys = range(len(entries))
         values = [e.new_replies for e in entries]
         bars = ax.barh(ys, values, color=PALETTE[0], height=0.65)
-        ax.set_yticks(
-            list(ys), [f"{e.rank}. {_short(e.title) or f'#{e.thread_id}'}" for e in entries]
-        )
+        ax.set_yticks(list(ys), labels)
         ax.invert_yaxis()
         ax.bar_label(
             bars,
@@ -126,8 +144,9 @@ def board_chart(board: Leaderboard, salt: str, top: int = 10) -> str | None:
             fontsize=8,
             color="#52606d",
         )
-        ax.set_xlim(0, max(values) * 1.15 or 1)
-        ax.set_xlabel("新增回文數")
+        ax.set_xlim(0, max(values) * 1.12 or 1)
+        ax.xaxis.set_visible(False)
+        ax.spines["bottom"].set_visible(False)
         ax.tick_params(axis="y", length=0)
         return _svg(fig)
 
@@ -161,10 +180,15 @@ def daily_chart(daily: Sequence[DailyCount], window: Window, salt: str) -> str |
         f"{(start + timedelta(days=i)):%m/%d}（{WEEKDAYS[(start + timedelta(days=i)).weekday()]}）"
         for i in range(7)
     ]
+    legend = [_short(name, 28) for name, _ in series]
+    width = 7.2
     with rc_context(_rc(salt)):
-        fig = Figure(figsize=(7.2, 3.4))
+        fig = Figure(figsize=(width, 3.4))
         ax = fig.subplots()
-        for n, (name, days) in enumerate(series):
+        fig.subplots_adjust(
+            left=0.1, right=1 - min(_width_in(legend, 8) + 0.45, 3.0) / width, top=0.95, bottom=0.12
+        )
+        for n, (_, days) in enumerate(series):
             ax.plot(
                 range(7),
                 days,
@@ -172,7 +196,7 @@ def daily_chart(daily: Sequence[DailyCount], window: Window, salt: str) -> str |
                 markersize=3.5,
                 linewidth=1.6,
                 color=PALETTE[n % len(PALETTE)],
-                label=_short(name, 28),
+                label=legend[n],
             )
         ax.set_xticks(range(7), labels)
         ax.set_ylabel("新增回文數")
