@@ -12,7 +12,7 @@ import logging
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from functools import cache
 from typing import Any
@@ -53,21 +53,27 @@ PALETTE = (
     "#64748b",
 )
 _XML_PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.S)
+_ID = re.compile(r'(\bid="|url\(#|xlink:href="#)([^")]+)')
 
 
-@cache
-def chart_font() -> str | None:
-    """The first installed CJK font matplotlib can use; warns once when there is none."""
-    from matplotlib import font_manager
-
-    installed = {f.name for f in font_manager.fontManager.ttflist}
+def pick_font(installed: Iterable[str]) -> str | None:
+    """The preferred CJK font among installed font names; warns once per call when none."""
+    names = set(installed)
     for name in CJK_FONTS:
-        if name in installed:
+        if name in names:
             return name
     logger.warning(
         "no CJK font for the report charts: their layout may be off (install fonts-noto-cjk)"
     )
     return None
+
+
+@cache
+def chart_font() -> str | None:
+    """The CJK font the charts are laid out with, from matplotlib's font list (looked up once)."""
+    from matplotlib import font_manager
+
+    return pick_font(f.name for f in font_manager.fontManager.ttflist)
 
 
 def _rc(salt: str) -> dict[Any, Any]:
@@ -89,11 +95,16 @@ def _rc(salt: str) -> dict[Any, Any]:
     }
 
 
-def _svg(fig: Any) -> str:
-    """A figure as an SVG element to inline in HTML: no XML prologue, no creation date."""
+def _svg(fig: Any, salt: str) -> str:
+    """A figure as an SVG element to inline in HTML: no prologue or date, ids prefixed by salt.
+
+    Matplotlib numbers its elements figure_1, patch_1, ... in every file; inlined side by side
+    those ids would repeat, so each id and every reference to one gets the chart's prefix.
+    """
     out = io.StringIO()
     fig.savefig(out, format="svg", metadata={"Date": None})
-    return _XML_PROLOGUE.sub("", out.getvalue(), count=1)
+    svg = _XML_PROLOGUE.sub("", out.getvalue(), count=1)
+    return _ID.sub(lambda m: f"{m[1]}{salt}-{m[2]}", svg)
 
 
 def _width_in(labels: Sequence[str], size: float = 10) -> float:
@@ -148,7 +159,7 @@ def board_chart(board: Leaderboard, salt: str, top: int = 10) -> str | None:
         ax.xaxis.set_visible(False)
         ax.spines["bottom"].set_visible(False)
         ax.tick_params(axis="y", length=0)
-        return _svg(fig)
+        return _svg(fig, salt)
 
 
 def daily_series(
@@ -203,4 +214,4 @@ def daily_chart(daily: Sequence[DailyCount], window: Window, salt: str) -> str |
         ax.set_ylim(bottom=0)
         ax.grid(axis="y", color="#e4e7eb", linewidth=0.8)
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
-        return _svg(fig)
+        return _svg(fig, salt)
