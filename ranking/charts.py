@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from ranking.leaderboard import channel_label
@@ -37,6 +38,7 @@ CJK_FONTS = (
     "Noto Sans CJK SC",
 )
 """Fonts with Traditional Chinese glyphs, preferred first; Debian's fonts-noto-cjk has the first."""
+CJK_FILE = re.compile(r"cjk|sourcehan|wqy|uming|ukai|msjh|pingfang", re.I)
 PAGE_FONTS = ["Noto Sans CJK TC", "Noto Sans TC", "PingFang TC", "Microsoft JhengHei"]
 WEEKDAYS = "一二三四五六日"
 MAX_LINES = 8  # channels drawn in the daily chart; the rest are summed as 其他
@@ -70,10 +72,19 @@ def pick_font(installed: Iterable[str]) -> str | None:
 
 @cache
 def chart_font() -> str | None:
-    """The CJK font the charts are laid out with, from matplotlib's font list (looked up once)."""
+    """The CJK font the charts are laid out with, from matplotlib's font list (looked up once).
+
+    Matplotlib caches its font list on first use and never rescans; a CJK font installed after
+    that is found among the system fonts by its file name and added.
+    """
     from matplotlib import font_manager
 
-    return pick_font(f.name for f in font_manager.fontManager.ttflist)
+    manager = font_manager.fontManager
+    if not {f.name for f in manager.ttflist} & set(CJK_FONTS):
+        for path in font_manager.findSystemFonts():
+            if CJK_FILE.search(Path(path).name):
+                manager.addfont(path)
+    return pick_font(f.name for f in manager.ttflist)
 
 
 def _rc(salt: str) -> dict[Any, Any]:
