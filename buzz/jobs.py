@@ -21,9 +21,11 @@ from ranking.leaderboard import build_leaderboards
 from ranking.models import (
     ChannelCoverage,
     CrawlRecord,
+    DailyCount,
     Exclusion,
     Leaderboard,
     LeaderboardEntry,
+    PreviousRank,
     ThreadCount,
     WeeklyBoards,
 )
@@ -34,11 +36,12 @@ from storage.leaderboards import (
     load_exclusions,
     load_leaderboards,
     load_week_status,
+    published_ranks,
     save_leaderboards,
     save_week_status,
 )
 from storage.migrate import current_revision, head_revision, upgrade
-from storage.queries import new_reply_counts
+from storage.queries import daily_channel_counts, new_reply_counts
 from storage.runs import channel_crawls, list_runs
 
 logger = logging.getLogger(__name__)
@@ -348,6 +351,7 @@ def rank_week(
                     f"{window.week_id}`)"
                 )
             boards = build_leaderboards(rows, window, top=top)
+            daily, previous = report_extras(conn, window)
             boards = WeeklyBoards(
                 boards.week_start,
                 boards.week_end,
@@ -356,6 +360,8 @@ def rank_week(
                 coverage,
                 provisional,
                 cutoff_of(coverage) if provisional else None,
+                daily,
+                previous,
             )
             published = datetime.now(UTC)
             save_leaderboards(
@@ -396,6 +402,16 @@ def rank_week(
     return boards
 
 
+def report_extras(
+    conn: Any, window: Window
+) -> tuple[tuple[DailyCount, ...], tuple[PreviousRank, ...] | None]:
+    """What the report adds to a week: new replies per channel and day, last week's ranks."""
+    daily = tuple(DailyCount(**r) for r in daily_channel_counts(conn, window.start, window.end))
+    ranks = published_ranks(conn, window.previous().start)
+    previous = None if ranks is None else tuple(PreviousRank(**r) for r in ranks)
+    return daily, previous
+
+
 def coverage_row(c: ChannelCoverage) -> dict[str, Any]:
     """A coverage row as storage keeps it."""
     return {
@@ -416,6 +432,7 @@ def stored_boards(config: Config, window: Window) -> WeeklyBoards | None:
             status = load_week_status(conn, window.start)
             rows = load_leaderboards(conn, window.start)
             excluded = load_exclusions(conn, window.start, window.end)
+            daily, previous = report_extras(conn, window) if status is not None else ((), None)
     finally:
         engine.dispose()
     if status is None:
@@ -456,6 +473,8 @@ def stored_boards(config: Config, window: Window) -> WeeklyBoards | None:
         coverage,
         status["provisional"],
         status["cutoff"],
+        daily,
+        previous,
     )
 
 

@@ -95,6 +95,25 @@ class ChannelCoverage:
 
 
 @dataclass(frozen=True, slots=True)
+class DailyCount:
+    """New replies of one channel on one Taipei day of the window (day 0 is the Monday)."""
+
+    platform: str
+    channel: str
+    day: int
+    new_replies: int
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousRank:
+    """Where a thread stood on last week's published board of a scope."""
+
+    scope: str
+    thread_id: int
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
 class WeeklyBoards:
     """Every leaderboard of one observation window, the exclusions and the crawl coverage."""
 
@@ -105,6 +124,9 @@ class WeeklyBoards:
     coverage: tuple[ChannelCoverage, ...] = field(default=())
     provisional: bool = False
     cutoff: datetime | None = None  # for a provisional week: data up to this time
+    daily: tuple[DailyCount, ...] = field(default=())
+    # Last week's published ranks; None when last week was never published (no movement).
+    previous: tuple[PreviousRank, ...] | None = None
 
     @property
     def incomplete(self) -> tuple[ChannelCoverage, ...]:

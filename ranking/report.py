@@ -1,4 +1,4 @@
-"""The weekly report "網友熱議文章大公開" as one HTML file, a CSV for Excel and Markdown."""
+"""The weekly report "網友熱議文章大公開": HTML, an Excel workbook, CSV, Markdown and JSON."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from ranking.coverage import STATUS_WORDS, board_gaps, gap_line, worst
 from ranking.exclusions import REASONS
 from ranking.leaderboard import channel_label, ordered_boards
 from ranking.models import Exclusion, LeaderboardEntry, WeeklyBoards
+from ranking.movement import movements
 from ranking.report_html import board_heading, period_line, render_html, source_channel
+from ranking.report_json import render_json
+from ranking.report_xlsx import render_xlsx
 from ranking.windows import TAIPEI, Window
 
 __all__ = [
@@ -24,7 +27,9 @@ __all__ = [
     "board_heading",
     "render_csv",
     "render_html",
+    "render_json",
     "render_markdown",
+    "render_xlsx",
     "source_channel",
     "write_report",
 ]
@@ -40,22 +45,30 @@ CSV_COLUMNS = (
     "網址",
     "資料狀態",
     "狀態說明",
+    "與上週比較",
 )
 """One row per ranked entry, then one `coverage:<platform>/<channel>` row per channel crawled.
 
 資料狀態 is complete, incomplete, failed, provisional or not_crawled: for an entry, the worst of
-the channels behind its board; 狀態說明 says why."""
+the channels behind its board; 狀態說明 says why. 與上週比較 is ↑3, ↓2, –, 新進榜, or empty
+when last week was not published (and on coverage rows)."""
 _MD_SPECIAL = "\\`*_[]<>|&#"
 _URL_SAFE = ":/?#[]@!$&'*+,;=%~"
 
 
 @dataclass(frozen=True, slots=True)
 class ReportPaths:
-    """Where write_report put the three files."""
+    """Where write_report put the five files."""
 
     html: Path
+    xlsx: Path
     csv: Path
     markdown: Path
+    json: Path
+
+    def all(self) -> tuple[Path, ...]:
+        """Every file, in the order the commands print them."""
+        return (self.html, self.xlsx, self.csv, self.markdown, self.json)
 
 
 def _window(boards: WeeklyBoards) -> Window:
@@ -69,6 +82,7 @@ def render_csv(boards: WeeklyBoards) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+    moved = movements(boards) or {}
     for board in ordered_boards(boards.boards):
         gaps = board_gaps(boards, board)
         status = worst(c.status for c in gaps)
@@ -86,6 +100,7 @@ def render_csv(boards: WeeklyBoards) -> bytes:
                     safe_cell(e.url),
                     status,
                     safe_cell(why),
+                    safe_cell(move.label) if (move := moved.get((board.scope, e.rank))) else "",
                 ]
             )
     for c in boards.coverage:
@@ -104,6 +119,7 @@ def render_csv(boards: WeeklyBoards) -> bytes:
                 "",
                 c.status,
                 safe_cell(f"{c.reason}{crawled}".lstrip("; ")),
+                "",
             ]
         )
     return out.getvalue().encode("utf-8-sig")
@@ -163,6 +179,7 @@ def render_markdown(boards: WeeklyBoards) -> str:
     lines = ["# 網友熱議文章大公開", "", f"觀測期間：{_md(period_line(boards))}", ""]
     lines += _md_gaps(boards)
     any_estimate = False
+    moved = movements(boards)
     for board in ordered_boards(boards.boards):
         mark = (
             "（資料不完整）"
@@ -173,11 +190,20 @@ def render_markdown(boards: WeeklyBoards) -> str:
         if not board.entries:
             lines += ["本週沒有符合條件的文章。", ""]
             continue
-        lines += ["| 排名 | 新增回文數 | 來源頻道 | 標題 |", "|---:|---:|---|---|"]
+        if moved is None:
+            lines += ["| 排名 | 新增回文數 | 來源頻道 | 標題 |", "|---:|---:|---|---|"]
+        else:
+            lines += [
+                "| 排名 | 與上週比較 | 新增回文數 | 來源頻道 | 標題 |",
+                "|---:|:---:|---:|---|---|",
+            ]
         for e in board.entries:
             any_estimate |= e.estimate
             link = _md_link(e.title, e.url, f"#{e.thread_id}")
-            lines.append(f"| {e.rank} | {_md_number(e)} | {_md(source_channel(e))} | {link} |")
+            move = "" if moved is None else f" {moved[(board.scope, e.rank)].label} |"
+            lines.append(
+                f"| {e.rank} |{move} {_md_number(e)} | {_md(source_channel(e))} | {link} |"
+            )
         lines.append("")
     if boards.exclusions:
         lines += ["## 未列入排行的文章", ""]
@@ -195,6 +221,8 @@ def render_markdown(boards: WeeklyBoards) -> str:
     lines.append("新增回文數：觀測期間內新增的回文／留言數。")
     if any_estimate:
         lines.append("≈：估計值，由觀測期間前後的留言總數快照相減而得。")
+    if moved is not None:
+        lines.append("與上週比較：↑ 上升、↓ 下降、– 名次不變、新進榜為上週未在此榜上。")
     return "\n".join(lines) + "\n"
 
 
@@ -206,15 +234,26 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_report(boards: WeeklyBoards, out_dir: Path, generated_at: datetime) -> ReportPaths:
-    """Write leaderboard.html, leaderboard.csv and leaderboard.md into out_dir (created)."""
+    """Write leaderboard.html, .xlsx, .csv, .md and .json into out_dir (created).
+
+    Every file is rendered before any is written, so a failure leaves the last report whole.
+    """
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     paths = ReportPaths(
         html=out_dir / "leaderboard.html",
+        xlsx=out_dir / "leaderboard.xlsx",
         csv=out_dir / "leaderboard.csv",
         markdown=out_dir / "leaderboard.md",
+        json=out_dir / "leaderboard.json",
     )
-    _write_atomic(paths.html, render_html(boards, generated_at).encode("utf-8"))
-    _write_atomic(paths.csv, render_csv(boards))
-    _write_atomic(paths.markdown, render_markdown(boards).encode("utf-8"))
+    rendered = {
+        paths.html: render_html(boards, generated_at).encode("utf-8"),
+        paths.xlsx: render_xlsx(boards, generated_at),
+        paths.csv: render_csv(boards),
+        paths.markdown: render_markdown(boards).encode("utf-8"),
+        paths.json: render_json(boards, generated_at).encode("utf-8"),
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for path, data in rendered.items():
+        _write_atomic(path, data)
     return paths

@@ -1,12 +1,20 @@
-"""The weekly report as one self-contained HTML page: inline CSS, every user text escaped."""
+"""The weekly report as one self-contained HTML page, rendered from a Jinja2 template.
+
+The template (ranking/templates/leaderboard.html) is autoescaped: every user text goes in as
+text. The only markup handed in is the charts' SVG, which matplotlib wrote and escaped itself.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
-from html import escape
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from ranking.cells import safe_url
+from ranking.charts import board_chart, daily_chart
 from ranking.coverage import STATUS_WORDS, board_gaps, gap_line
 from ranking.exclusions import REASONS
 from ranking.leaderboard import (
@@ -17,77 +25,16 @@ from ranking.leaderboard import (
     platform_label,
 )
 from ranking.models import Exclusion, Leaderboard, LeaderboardEntry, WeeklyBoards
+from ranking.movement import movements
 from ranking.windows import TAIPEI, Window
 
-CSS = """
-:root { color-scheme: light; --ink: #1f2933; --muted: #616e7c; --line: #e4e7eb;
-  --accent: #c2410c; --band: #fff7ed; --head: #334155; }
-* { box-sizing: border-box; }
-body { margin: 0; background: #f5f6f8; color: var(--ink); line-height: 1.55;
-  font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans TC", "PingFang TC",
-  "Microsoft JhengHei", "Heiti TC", sans-serif; }
-main { max-width: 980px; margin: 0 auto; padding: 24px 16px 48px; }
-header.top { background: var(--head); color: #fff; border-radius: 10px; padding: 20px 24px; }
-header.top h1 { margin: 0 0 6px; font-size: 1.75rem; letter-spacing: .04em; }
-header.top .period { font-size: 1.05rem; }
-header.top .period b { color: #fed7aa; font-variant-numeric: tabular-nums; }
-header.top .meta { color: #cbd5e1; font-size: .85rem; margin-top: 4px; }
-nav.toc { margin: 16px 0 8px; font-size: .9rem; }
-nav.toc a { display: inline-block; margin: 0 6px 6px 0; padding: 2px 10px; border-radius: 999px;
-  background: #fff; border: 1px solid var(--line); color: var(--head); text-decoration: none; }
-section.board, section.excluded, section.notes { background: #fff; border: 1px solid var(--line);
-  border-radius: 10px; margin: 18px 0; padding: 4px 0 8px; }
-section h2 { font-size: 1.2rem; margin: 14px 18px 2px; }
-section h2 .kind { color: var(--accent); }
-section .note { color: var(--muted); font-size: .85rem; margin: 0 18px 10px; }
-h3.group { margin: 30px 0 0; font-size: 1rem; color: var(--muted); font-weight: 600; }
-.scroll { overflow-x: auto; }
-table { width: 100%; border-collapse: collapse; font-size: .95rem; }
-th, td { padding: 8px 12px; border-top: 1px solid var(--line); text-align: left;
-  vertical-align: top; }
-th { background: var(--band); color: var(--head); font-weight: 600; white-space: nowrap;
-  font-size: .85rem; }
-td.rank { width: 3.5em; text-align: center; font-weight: 700; color: var(--head); }
-tr:nth-child(-n+3) td.rank { color: var(--accent); }
-td.num { width: 7.5em; text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.chan { width: 14em; color: var(--muted); }
-td.title a { color: #1d4ed8; text-decoration: none; }
-td.title a:hover { text-decoration: underline; }
-td.reason { white-space: nowrap; font-weight: 600; }
-td.detail { color: var(--muted); font-size: .85rem; }
-.est { color: var(--accent); cursor: help; }
-.empty { color: var(--muted); padding: 10px 18px; }
-.notes ol, .notes ul { margin: 8px 18px 8px 10px; font-size: .9rem; }
-.notes li { margin: 4px 0; }
-section.alert { background: #fef2f2; border: 1px solid #fca5a5; border-radius: 10px;
-  margin: 18px 0; padding: 10px 18px; color: #7f1d1d; }
-section.alert h2 { margin: 4px 0 6px; font-size: 1.05rem; }
-section.alert ul { margin: 4px 0 6px 0; padding-left: 20px; font-size: .9rem; }
-.badge { display: inline-block; font-size: .75rem; font-weight: 600; padding: 1px 8px;
-  border-radius: 999px; vertical-align: middle; margin-left: 6px; }
-.badge.warn { background: #fee2e2; color: #991b1b; }
-.badge.prov { background: #fef3c7; color: #92400e; }
-p.gap { color: #991b1b; font-size: .85rem; margin: 0 18px 10px; }
-td.status-complete { color: #166534; font-weight: 600; }
-td.status-incomplete, td.status-failed, td.status-not_crawled { color: #991b1b; font-weight: 600; }
-td.status-provisional { color: #92400e; font-weight: 600; }
-footer { color: var(--muted); font-size: .8rem; text-align: center; margin-top: 24px; }
-@media (max-width: 640px) {
-  main { padding: 12px 8px 32px; }
-  header.top { padding: 16px; }
-  header.top h1 { font-size: 1.35rem; }
-  table { font-size: .88rem; }
-  th, td { padding: 7px 8px; }
-  td.chan { width: auto; font-size: .8rem; }
-  td.num { width: auto; }
-}
-"""
-
 FOOTNOTES: dict[str, str] = {
+    "觀測期間": "一週，自週一 00:00 至下週一 00:00（台北時間），標示為週一至週日的日期。",
     "新增回文數": (
         "觀測期間（週一 00:00 至下週一 00:00，台北時間）內新增的回文與留言數：PTT 的推／噓／→、"
         "論壇的樓層、粉絲團與影片的留言都算；文章無論何時發表，只計本週新增的部分。"
     ),
+    "來源頻道": "文章所在的平台與看板、論壇或粉絲團，寫作「平台 > 頻道」，例如 PTT > Gossiping。",
     "閒聊文": (
         "① 頻道按時開設的聊天串，例如「每日閒聊區」「2019/02/05 週二 閒聊文」；"
         "② 主文發表於觀測期間開始前超過 14 天、至今仍有人回覆的長青討論串。兩者皆不列入排行。"
@@ -102,6 +49,14 @@ FOOTNOTES: dict[str, str] = {
 ACTIVITY_NOTE = "Facebook 等平台的贈獎文不剔除，另列「活動文」排行榜，依新增回文數排名。"
 ESTIMATE_NOTE = (
     "該平台只提供留言總數時，新增回文數以觀測期間前後的留言總數快照相減估算，數字前標 ≈。"
+)
+MOVEMENT_NOTE = (
+    "與上週同一排行榜相比的名次變化：↑3 為上升 3 名、↓2 為下降 2 名、– 為名次不變、"
+    "新進榜為上週未在此榜上；上週未發布排行時不列此欄。"
+)
+INCOMPLETE_NOTE = (
+    "頻道未能完整抓取（部分頁面失敗、抓取時間早於觀測期間結束或未抓取）時，"
+    "相關排行標示「資料不完整」，其新增回文數可能偏低；「暫定」為觀測期間尚未結束時的排行。"
 )
 RANK_NOTE = "排名依新增回文數由多到少；數量相同時依文章識別碼排序，名次不並列。"
 
@@ -126,25 +81,18 @@ def source_channel(row: LeaderboardEntry | Exclusion) -> str:
     return channel_label(row.platform, row.channel) if row.platform else row.channel
 
 
-def _e(text: str) -> str:
-    """HTML-escape user text, quotes included."""
-    return escape(text, quote=True)
-
-
-def _title_cell(title: str, url: str, thread_id: int) -> str:
-    """A title linked to its thread when the URL is http(s); plain escaped text otherwise."""
-    text = _e(title) if title.strip() else f"文章 #{thread_id}"
-    href = safe_url(url)
-    if href is None:
-        return text
-    return f'<a href="{_e(href)}" rel="noopener" target="_blank">{text}</a>'
-
-
-def _number_cell(n: int, estimate: bool) -> str:
-    """新增回文數 with thousands separators; an estimate gets ≈ and a (估) marker."""
-    if estimate:
-        return f'<span class="est" title="估計值">≈{n:,}<sup>(估)</sup></span>'
-    return f"{n:,}"
+@cache
+def _environment() -> Environment:
+    """The template environment: package templates, HTML autoescaped, undefined names refused."""
+    env = Environment(
+        loader=PackageLoader("ranking", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.filters["safe_url"] = safe_url
+    return env
 
 
 def _exclusion_note(board: Leaderboard, activity_platforms: set[str]) -> str:
@@ -157,132 +105,116 @@ def _exclusion_note(board: Leaderboard, activity_platforms: set[str]) -> str:
     return "排除閒聊文、直播文、贈獎文"
 
 
-def _board_html(
-    boards: WeeklyBoards, board: Leaderboard, anchor: str, activity_platforms: set[str]
-) -> str:
-    """One leaderboard as a section with a table, marked when channels behind it are not whole."""
-    kind = parse_scope(board.scope)[0]
-    gaps = board_gaps(boards, board)
-    hard = [c for c in gaps if c.status != "provisional"]
-    heading = (
-        f"{_e(board.label.removesuffix(' ' + ACTIVITY_SUFFIX))} "
-        f'<span class="kind">{ACTIVITY_SUFFIX}</span> 聲量探索排行榜'
-        if kind == "activity"
-        else f"{_e(board.label)} 聲量探索排行榜"
-    )
-    if hard:
-        heading += ' <span class="badge warn">資料不完整</span>'
-    elif gaps:
-        heading += ' <span class="badge prov">暫定</span>'
-    parts = [
-        f'<section class="board" id="{anchor}">',
-        f"<h2>{heading}</h2>",
-        f'<p class="note">{_e(_exclusion_note(board, activity_platforms))}</p>',
-    ]
-    if hard:
-        parts.append(f'<p class="gap">{"；".join(_e(gap_line(c)) for c in hard)}</p>')
-    if not board.entries:
-        parts.append('<p class="empty">本週沒有符合條件的文章。</p></section>')
-        return "\n".join(parts)
-    parts.append(
-        '<div class="scroll"><table><thead><tr><th>排名</th><th>新增回文數</th>'
-        "<th>來源頻道</th><th>標題</th></tr></thead><tbody>"
-    )
-    for e in board.entries:
-        parts.append(
-            f'<tr><td class="rank">{e.rank}</td>'
-            f'<td class="num">{_number_cell(e.new_replies, e.estimate)}</td>'
-            f'<td class="chan">{_e(source_channel(e))}</td>'
-            f'<td class="title">{_title_cell(e.title, e.url, e.thread_id)}</td></tr>'
+def _board_context(
+    boards: WeeklyBoards,
+    ordered: list[Leaderboard],
+    activity_platforms: set[str],
+    charts: bool,
+) -> list[dict[str, Any]]:
+    """Each board as the template shows it: heading, marks, rows with movement, its chart."""
+    moved = movements(boards)
+    out = []
+    for i, board in enumerate(ordered, 1):
+        kind = parse_scope(board.scope)[0]
+        gaps = board_gaps(boards, board)
+        hard = [gap_line(c) for c in gaps if c.status != "provisional"]
+        rows = []
+        for e in board.entries:
+            move = moved.get((board.scope, e.rank)) if moved is not None else None
+            rows.append(
+                {
+                    "rank": e.rank,
+                    "thread_id": e.thread_id,
+                    "new_replies": e.new_replies,
+                    "estimate": e.estimate,
+                    "channel": source_channel(e),
+                    "title": e.title,
+                    "url": e.url,
+                    "move": move.label if move else "",
+                    "move_kind": move.kind if move else "",
+                    "previous_rank": move.previous_rank if move else None,
+                }
+            )
+        chart = board_chart(board, f"board-{i}") if charts else None
+        out.append(
+            {
+                "anchor": f"board-{i}",
+                "scope": board.scope,
+                "label": board.label,
+                "platform_label": board.label.removesuffix(" " + ACTIVITY_SUFFIX),
+                "activity": kind == "activity",
+                "group_start": kind == "channel"
+                and (i == 1 or parse_scope(ordered[i - 2].scope)[0] != "channel"),
+                "hard_gaps": hard,
+                "soft_gaps": bool(gaps) and not hard,
+                "note": _exclusion_note(board, activity_platforms),
+                "rows": rows,
+                "chart": Markup(chart) if chart else None,  # matplotlib wrote and escaped it
+                "chart_count": min(len(board.entries), 10),
+            }
         )
-    parts.append("</tbody></table></div></section>")
-    return "\n".join(parts)
+    return out
 
 
-def _exclusions_html(exclusions: Iterable[Exclusion]) -> str:
-    """The threads left off the boards, each with its reason."""
+def _exclusions_context(boards: WeeklyBoards) -> list[dict[str, Any]]:
+    """The threads left off the boards, by reason then new replies, as the template lists them."""
     order = {name: i for i, name in enumerate(REASONS)}
     rows = sorted(
-        exclusions,
+        boards.exclusions,
         key=lambda x: (order.get(x.reason, len(order)), -x.new_replies, x.thread_key, x.thread_id),
     )
-    parts = [
-        '<section class="excluded" id="excluded">',
-        "<h2>未列入排行的文章</h2>",
-        '<p class="note">這些文章的新增回文數原本可以上榜，但依規則排除；'
-        "「說明」列出判定依據。</p>",
+    return [
+        {
+            "reason": REASONS.get(x.reason, x.reason),
+            "new_replies": x.new_replies,
+            "estimate": x.estimate,
+            "channel": source_channel(x),
+            "title": x.title,
+            "url": x.url,
+            "thread_id": x.thread_id,
+            "detail": x.detail,
+        }
+        for x in rows
     ]
-    if not rows:
-        parts.append('<p class="empty">本週沒有因規則排除而落榜的文章。</p></section>')
-        return "\n".join(parts)
-    parts.append(
-        '<div class="scroll"><table><thead><tr><th>原因</th><th>新增回文數</th>'
-        "<th>來源頻道</th><th>標題</th><th>說明</th></tr></thead><tbody>"
-    )
-    for x in rows:
-        parts.append(
-            f'<tr><td class="reason">{_e(REASONS.get(x.reason, x.reason))}</td>'
-            f'<td class="num">{_number_cell(x.new_replies, x.estimate)}</td>'
-            f'<td class="chan">{_e(source_channel(x))}</td>'
-            f'<td class="title">{_title_cell(x.title, x.url, x.thread_id)}</td>'
-            f'<td class="detail">{_e(x.detail)}</td></tr>'
-        )
-    parts.append("</tbody></table></div></section>")
-    return "\n".join(parts)
 
 
-def _alert_html(boards: WeeklyBoards) -> str:
-    """The warning at the top when channels could not be crawled completely."""
-    gaps = [c for c in boards.incomplete if c.status != "provisional"]
-    if not gaps:
-        return ""
-    items = "".join(f"<li>{_e(gap_line(c))}</li>" for c in gaps)
-    return (
-        '<section class="alert" id="incomplete"><h2>⚠ 本週資料不完整</h2>'
-        "<p>下列頻道未能完整抓取，相關排行的新增回文數可能偏低，名次可能改變：</p>"
-        f"<ul>{items}</ul></section>"
-    )
+def _coverage_context(boards: WeeklyBoards) -> list[dict[str, str]]:
+    """Every channel's completeness row."""
+    return [
+        {
+            "channel": channel_label(c.platform, c.channel),
+            "status": c.status,
+            "word": STATUS_WORDS.get(c.status, c.status),
+            "reason": c.reason,
+            "crawled": f"{c.observed_at.astimezone(TAIPEI):%Y-%m-%d %H:%M}"
+            if c.observed_at
+            else "-",
+        }
+        for c in boards.coverage
+    ]
 
 
-def _coverage_html(boards: WeeklyBoards) -> str:
-    """The completeness table at the foot: every channel, its status and why."""
-    if not boards.coverage:
-        return ""
-    rows = []
-    for c in boards.coverage:
-        crawled = f"{c.observed_at.astimezone(TAIPEI):%Y-%m-%d %H:%M}" if c.observed_at else "-"
-        rows.append(
-            f"<tr><td>{_e(channel_label(c.platform, c.channel))}</td>"
-            f'<td class="status-{_e(c.status)}">{_e(STATUS_WORDS.get(c.status, c.status))}</td>'
-            f'<td class="detail">{_e(c.reason) or "-"}</td><td class="num">{crawled}</td></tr>'
-        )
-    return (
-        '<section class="board" id="coverage"><h2>各頻道資料完整性</h2>'
-        '<p class="note">每個頻道本週的抓取是否完整；不完整的頻道，其排行數字可能偏低。</p>'
-        '<div class="scroll"><table><thead><tr><th>來源頻道</th><th>狀態</th><th>說明</th>'
-        f"<th>抓取時間</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div></section>"
-    )
-
-
-def _notes_html(any_estimate: bool, any_activity: bool) -> str:
-    """The footnotes defining the report's words."""
-    items = [f"<li><b>{_e(term)}</b>：{_e(text)}</li>" for term, text in FOOTNOTES.items()]
+def footnotes(any_estimate: bool, any_activity: bool, has_movement: bool) -> list[tuple[str, str]]:
+    """The footnotes defining the report's words, in the order the page prints them."""
+    notes = list(FOOTNOTES.items())
     if any_activity:
-        items.append(f"<li><b>活動文</b>：{_e(ACTIVITY_NOTE)}</li>")
+        notes.append(("活動文", ACTIVITY_NOTE))
     if any_estimate:
-        items.append(f'<li id="estimate"><b>≈ 估計值</b>：{_e(ESTIMATE_NOTE)}</li>')
-    items.append(f"<li><b>排名</b>：{_e(RANK_NOTE)}</li>")
-    return (
-        '<section class="notes" id="notes"><h2>名詞說明</h2><ul>'
-        + "".join(items)
-        + "</ul></section>"
-    )
+        notes.append(("≈ 估計值", ESTIMATE_NOTE))
+    if has_movement:
+        notes.append(("與上週比較", MOVEMENT_NOTE))
+    notes += [("資料不完整", INCOMPLETE_NOTE), ("排名", RANK_NOTE)]
+    return notes
 
 
 def render_html(
-    boards: WeeklyBoards, generated_at: datetime, title: str = "網友熱議文章大公開"
+    boards: WeeklyBoards,
+    generated_at: datetime,
+    title: str = "網友熱議文章大公開",
+    *,
+    charts: bool = True,
 ) -> str:
-    """The whole report as one self-contained, mobile-friendly HTML page."""
+    """The whole report as one self-contained, mobile-friendly HTML page (charts inline SVG)."""
     if generated_at.tzinfo is None or generated_at.utcoffset() is None:
         raise ValueError(f"generated_at {generated_at.isoformat()} has no time zone")
     ordered = ordered_boards(boards.boards)
@@ -292,51 +224,37 @@ def render_html(
     any_estimate = any(e.estimate for b in ordered for e in b.entries) or any(
         x.estimate for x in boards.exclusions
     )
-    toc, sections = [], []
-    for i, board in enumerate(ordered, 1):
-        anchor = f"board-{i}"
-        kind = parse_scope(board.scope)[0]
-        if kind == "channel" and (i == 1 or parse_scope(ordered[i - 2].scope)[0] != "channel"):
-            sections.append('<h3 class="group">各頻道排行榜</h3>')
-        sections.append(_board_html(boards, board, anchor, activity_platforms))
-        if kind != "channel":
-            toc.append(f'<a href="#{anchor}">{_e(board.label)}</a>')
-    toc.append('<a href="#excluded">未列入排行</a>')
+    board_rows = _board_context(boards, ordered, activity_platforms, charts)
+    toc = [{"anchor": b["anchor"], "text": b["label"]} for b in board_rows]
+    toc = [t for t, b in zip(toc, ordered, strict=True) if parse_scope(b.scope)[0] != "channel"]
+    daily = (
+        daily_chart(boards.daily, Window(boards.week_start, boards.week_end), "daily")
+        if charts
+        else None
+    )
+    if daily:
+        toc.append({"anchor": "daily", "text": "每日新增回文數"})
+    toc.append({"anchor": "excluded", "text": "未列入排行"})
     if boards.coverage:
-        toc.append('<a href="#coverage">資料完整性</a>')
-    toc.append('<a href="#notes">名詞說明</a>')
+        toc.append({"anchor": "coverage", "text": "資料完整性"})
+    toc.append({"anchor": "notes", "text": "名詞說明"})
     platforms = [parse_scope(b.scope)[1] for b in ordered if parse_scope(b.scope)[0] == "platform"]
-    sources = "、".join(platform_label(p) for p in platforms)
-    local = generated_at.astimezone(TAIPEI)
-    return "\n".join(
-        [
-            "<!DOCTYPE html>",
-            '<html lang="zh-Hant">',
-            "<head>",
-            '<meta charset="utf-8">',
-            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-            f"<title>{_e(title)}｜{_e(period_line(boards))}</title>",
-            f"<style>{CSS}</style>",
-            "</head>",
-            "<body>",
-            "<main>",
-            '<header class="top">',
-            f"<h1>{_e(title)}</h1>",
-            f'<div class="period">觀測期間｜<b>{_e(period_line(boards))}</b></div>',
-            '<div class="meta">每週各頻道新增回文數排行'
-            f"{'（' + _e(sources) + '）' if sources else ''}"
-            f"・產生於 {local:%Y-%m-%d %H:%M}（台北時間）</div>",
-            "</header>",
-            f'<nav class="toc">{"".join(toc)}</nav>',
-            _alert_html(boards),
-            *sections,
-            _exclusions_html(boards.exclusions),
-            _coverage_html(boards),
-            _notes_html(any_estimate, bool(activity_platforms)),
-            "<footer>Buzz 社群聲量排行</footer>",
-            "</main>",
-            "</body>",
-            "</html>",
-            "",
-        ]
+    has_movement = boards.previous is not None
+    return (
+        _environment()
+        .get_template("leaderboard.html")
+        .render(
+            title=title,
+            period=period_line(boards),
+            sources="、".join(platform_label(p) for p in platforms),
+            generated=f"{generated_at.astimezone(TAIPEI):%Y-%m-%d %H:%M}",
+            toc=toc,
+            gaps=[gap_line(c) for c in boards.incomplete if c.status != "provisional"],
+            boards=board_rows,
+            has_movement=has_movement,
+            daily_chart=Markup(daily) if daily else None,  # matplotlib wrote and escaped it
+            exclusions=_exclusions_context(boards),
+            coverage=_coverage_context(boards),
+            notes=footnotes(any_estimate, bool(activity_platforms), has_movement),
+        )
     )

@@ -80,6 +80,26 @@ def load_leaderboards(conn: Connection, week_start: datetime) -> list[dict[str, 
     return [dict(row) for row in conn.execute(stmt).mappings()]
 
 
+def published_ranks(conn: Connection, week_start: datetime) -> list[dict[str, Any]] | None:
+    """A published week's (scope, thread_id, rank) rows; None when the week was never published."""
+    ensure_aware(week_start, "week_start")
+    published = conn.execute(
+        select(published_weeks.c.week_start).where(published_weeks.c.week_start == week_start)
+    ).first()
+    if published is None:
+        return None
+    e = leaderboard_entries
+    stmt = (
+        select(e.c.scope, e.c.thread_id, e.c.rank)
+        .where(e.c.week_start == week_start)
+        .order_by(e.c.scope, e.c.rank)
+    )
+    return [
+        {"scope": scope, "thread_id": int(thread_id), "rank": int(rank)}
+        for scope, thread_id, rank in conn.execute(stmt).tuples()
+    ]
+
+
 def load_exclusions(
     conn: Connection, week_start: datetime, week_end: datetime | None = None
 ) -> list[dict[str, Any]]:

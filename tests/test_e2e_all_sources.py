@@ -7,6 +7,7 @@ reference order and the completeness of every channel at the foot.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -88,3 +89,13 @@ def test_one_weekly_run_matches_every_sources_truth(db_url: str, tmp_path: Path)
     for s in sources:
         for channel in s.default_channels:
             assert f"<td>{s.label} &gt; {channel.replace('&', '&amp;')}</td>" in html
+    # The other four files, and the daily chart's numbers adding up to the counts checked above.
+    report = tmp_path / "reports" / "2019-02-04"
+    assert html.count('<figure class="chart"><svg') > 3 and 'id="daily"' in html
+    assert (report / "leaderboard.xlsx").read_bytes().startswith(b"PK")
+    document = json.loads((report / "leaderboard.json").read_text(encoding="utf-8"))
+    assert [b["label"] for b in document["boards"][:3]] == ["Dcard", "PTT", "Mobile01"]
+    assert sum(d["new_replies"] for d in document["daily"]) == sum(counts.values())
+    days = {d["date"] for d in document["daily"]}
+    assert days <= {(WEEK + timedelta(days=n)).isoformat() for n in range(7)} and len(days) == 7
+    assert document["has_movement"] is False  # the week before was never published here

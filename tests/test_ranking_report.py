@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -74,7 +75,7 @@ def test_html_escapes_titles_and_refuses_javascript_links() -> None:
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "javascript:" not in page
-    assert "&lt;b&gt;機師&lt;/b&gt;" in page and "&quot;罷工&quot; &amp;" in page
+    assert "&lt;b&gt;機師&lt;/b&gt;" in page and "&#34;罷工&#34; &amp;" in page
 
 
 def test_html_links_titles_to_threads() -> None:
@@ -232,19 +233,25 @@ def test_markdown_links_only_http_urls() -> None:
 # --- files ----------------------------------------------------------------------------------------
 
 
-def test_write_report_writes_three_files(tmp_path: Path) -> None:
+def test_write_report_writes_five_files(tmp_path: Path) -> None:
     out = tmp_path / "reports" / "2019-02-04"
     paths = write_report(sample(), out, GENERATED)
     assert paths.html == out / "leaderboard.html"
+    assert paths.xlsx == out / "leaderboard.xlsx"
     assert paths.csv == out / "leaderboard.csv"
     assert paths.markdown == out / "leaderboard.md"
+    assert paths.json == out / "leaderboard.json"
+    assert paths.xlsx.read_bytes().startswith(b"PK")
+    assert json.loads(paths.json.read_text(encoding="utf-8"))["week"] == "2019-02-04"
     assert paths.html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert paths.csv.read_bytes().startswith(b"\xef\xbb\xbf")
     assert paths.markdown.read_text(encoding="utf-8").startswith("# ")
     assert sorted(p.name for p in out.iterdir()) == [
         "leaderboard.csv",
         "leaderboard.html",
+        "leaderboard.json",
         "leaderboard.md",
+        "leaderboard.xlsx",
     ]
 
 

@@ -10,7 +10,12 @@ import storage_fixtures as h
 from sqlalchemy.engine import Engine
 
 from ranking.models import ThreadCount
-from storage.queries import THREAD_COUNT_FIELDS, iter_thread_texts, new_reply_counts
+from storage.queries import (
+    THREAD_COUNT_FIELDS,
+    daily_channel_counts,
+    iter_thread_texts,
+    new_reply_counts,
+)
 from storage.records import ReplyRecord, ThreadRecord
 from storage.writes import write_thread, write_threads
 
@@ -132,3 +137,33 @@ def test_iter_thread_texts_streams_every_thread_in_id_order(engine: Engine) -> N
     assert len(everything) == 2500
     assert [t[0] for t in everything] == sorted(t[0] for t in everything)
     assert [t[2] for t in recent] == [f"標題{i}" for i in range(2000, 2500)]
+
+
+def test_daily_channel_counts_split_the_week_into_taipei_days(engine: Engine) -> None:
+    day = timedelta(days=1)
+    times = [
+        START,  # Monday 00:00 Taipei: day 0
+        START + day - timedelta(microseconds=1),  # Monday 23:59:59.999999: still day 0
+        START + day,  # Tuesday 00:00: day 1
+        START + 6 * day + timedelta(hours=23),  # Sunday 23:00: day 6
+        END,  # next Monday: outside
+        START - timedelta(seconds=1),  # last Sunday: outside
+    ]
+    batch = [
+        (h.thread("A"), [h.reply(n, at=t, replied_at=t) for n, t in enumerate(times)]),
+        (h.thread("B"), [h.reply(n, at=START + day, replied_at=START + day) for n in range(3)]),
+        (h.thread("C", channel="Stock"), [h.reply(0, at=START, replied_at=START)]),
+    ]
+    with engine.begin() as conn:
+        write_threads(conn, batch, SEEN)
+        # A reply removed later is not shown, so it is not counted on its day either.
+        write_thread(conn, h.thread("C", channel="Stock"), [], SEEN + timedelta(hours=1))
+        rows = daily_channel_counts(conn, START, END)
+    assert [(r["channel"], r["day"], r["new_replies"]) for r in rows] == [
+        ("Gossiping", 0, 2),
+        ("Gossiping", 1, 4),
+        ("Gossiping", 6, 1),
+    ]
+    assert {r["platform"] for r in rows} == {"ptt"}
+    with engine.connect() as conn, pytest.raises(ValueError, match="empty window"):
+        daily_channel_counts(conn, END, START)

@@ -9,7 +9,13 @@ import storage_fixtures as h
 from sqlalchemy.engine import Engine
 
 from ranking.models import Exclusion, LeaderboardEntry
-from storage.leaderboards import load_exclusions, load_leaderboards, save_leaderboards
+from storage.leaderboards import (
+    load_exclusions,
+    load_leaderboards,
+    published_ranks,
+    save_leaderboards,
+    save_week_status,
+)
 from storage.records import ReplyRecord, ThreadRecord
 from storage.runs import finish_run, list_runs, start_run
 from storage.writes import write_threads
@@ -141,3 +147,19 @@ def test_republishing_a_week_replaces_it_and_is_idempotent(engine: Engine) -> No
         assert len(load_leaderboards(conn, other)) == 3
     assert [(r["scope"], r["rank"], r["thread_id"]) for r in first] == [("platform:ptt", 1, c)]
     assert again == first
+
+
+def test_published_ranks_are_none_until_the_week_is_published(engine: Engine) -> None:
+    a, b, _ = _threads(engine)
+    with engine.begin() as conn:
+        assert published_ranks(conn, WEEK) is None
+        save_leaderboards(conn, WEEK, _boards(a, b), [], PUBLISHED)
+        save_week_status(conn, WEEK, PUBLISHED, [])
+        assert published_ranks(conn, WEEK) == [
+            {"scope": "channel:ptt/Gossiping", "thread_id": a, "rank": 1},
+            {"scope": "platform:ptt", "thread_id": a, "rank": 1},
+            {"scope": "platform:ptt", "thread_id": b, "rank": 2},
+        ]
+        # A published week whose boards were all empty has no ranks, which is not None.
+        save_week_status(conn, WEEK + timedelta(days=7), PUBLISHED, [])
+        assert published_ranks(conn, WEEK + timedelta(days=7)) == []

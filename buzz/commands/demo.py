@@ -99,9 +99,9 @@ def register(app: typer.Typer) -> None:
         paths, _ = report_week(config, windows[-1])
         typer.echo("")
         print_summary(ranked)
-        typer.echo(f"\nreport: {paths.html.resolve()}")
-        typer.echo(f"        {paths.csv.resolve()}")
-        typer.echo(f"        {paths.markdown.resolve()}")
+        typer.echo("")
+        for n, path in enumerate(paths.all()):
+            typer.echo(f"{'report:' if n == 0 else '':<8}{path.resolve()}")
         demo_steps.weeks_report(config, windows)
         if not os.environ.get("BUZZ_HOME"):
             typer.echo(f"to use this data: export BUZZ_HOME={config.home}")

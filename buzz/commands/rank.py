@@ -96,7 +96,7 @@ def register(app: typer.Typer) -> None:
         ),
         provisional: bool = typer.Option(False, "--provisional", help=PROVISIONAL_HELP),
     ) -> None:
-        """Write leaderboard.html, leaderboard.csv and leaderboard.md for a week.
+        """Write leaderboard.html, .xlsx, .csv, .md and .json for a week.
 
         Uses the published boards (ranking the week first if it never was); a board built on
         an incomplete crawl is marked so in every file.
@@ -117,6 +117,5 @@ def register(app: typer.Typer) -> None:
                 + ", ".join(f"{c.platform}/{c.channel}" for c in boards.incomplete),
                 err=True,
             )
-        typer.echo(f"report: {paths.html}")
-        typer.echo(f"        {paths.csv}")
-        typer.echo(f"        {paths.markdown}")
+        for n, path in enumerate(paths.all()):
+            typer.echo(f"{'report:' if n == 0 else '':<8}{path}")

@@ -98,7 +98,8 @@ def register(app: typer.Typer) -> None:
             )
             print_summary(boards_)
             paths, _ = report_week(config, window, provisional=provisional)
-            typer.echo(f"report: {paths.html}")
+            for n, path in enumerate(paths.all()):
+                typer.echo(f"{'report:' if n == 0 else '':<8}{path}")
             if boards_.incomplete:
                 outcome.status = "incomplete"
             exit_for_incomplete(boards_, allow_incomplete)
