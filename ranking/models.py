@@ -22,6 +22,7 @@ class ThreadCount:
     estimate: bool = False
     body: str = ""
     pinned: bool = False
+    author: str = ""  # the opener's account id, for the recurrence test
 
 
 @dataclass(frozen=True, slots=True)
