@@ -20,6 +20,7 @@ BENCHES: list[tuple[str, list[str], str]] = [
     ("bench_segmentation.py", [], "segmentation.md"),
     ("bench_tagging.py", [], "tagging.md"),
     ("bench_profiles.py", [], "profiles.md"),
+    ("bench_rules.py", [], "rules.md"),
 ]
 
 HEADER = """# Performance
