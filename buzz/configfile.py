@@ -2,6 +2,7 @@
 
 ```toml
 lookback_days = 14            # also crawl threads posted this many days before the week
+rules = "my-rules.toml"       # optional: exclusion rules instead of ranking/rules.toml
 
 [sources.ptt]
 channels = ["Gossiping", "Stock"]
@@ -51,10 +52,11 @@ class FileSettings:
     sources: tuple[SourceSettings, ...]
     lookback_days: int = 14
     path: Path | None = None
+    rules: Path | None = None  # the exclusion rules file, relative paths from buzz.toml's folder
 
 
 SOURCE_KEYS = {"channels", "base_url", "delay", "concurrency", "enabled"}
-TOP_KEYS = {"lookback_days", "sources"}
+TOP_KEYS = {"lookback_days", "sources", "rules"}
 
 
 def defaults() -> FileSettings:
@@ -158,7 +160,11 @@ def parse(text: str, path: Path) -> FileSettings:
             )
         found.append(_source(path, text, known[name], raw, lookback))
     found.sort(key=lambda s: s.name)
-    return FileSettings(tuple(found), lookback, path)
+    rules = data.get("rules")
+    if rules is not None and (not isinstance(rules, str) or not rules.strip()):
+        raise _fail(path, text, "rules", None, "must be the path of a rules file")
+    rules_path = None if rules is None else path.parent / Path(rules).expanduser()
+    return FileSettings(tuple(found), lookback, path, rules_path)
 
 
 def load(path: Path, required: bool = False) -> FileSettings:

@@ -106,6 +106,7 @@ class WeeklyBoards:
     coverage: tuple[ChannelCoverage, ...] = field(default=())
     provisional: bool = False
     cutoff: datetime | None = None  # for a provisional week: data up to this time
+    rules_version: str = ""  # the exclusion rules ranked with: "2026.12-1 (sha256:...)"
 
     @property
     def incomplete(self) -> tuple[ChannelCoverage, ...]:

@@ -32,6 +32,15 @@ _VARYING = re.compile(
     r"|\d+|[一二三四五六七八九十]+月"
 )
 _NOT_LETTERS = re.compile(r"[\s\W_]+")
+_PERIODS = (1.0, 7.0, 30.0)  # a schedule is daily, weekly or monthly, in days
+_SAME_HOURS = 3.0  # and opens its threads at about the same time of day
+
+
+def _hour_spread(times: Sequence[datetime]) -> float:
+    """How far apart, in hours, the times of day are (on a 24-hour circle)."""
+    hours = sorted((t.astimezone(TAIPEI).hour + t.minute / 60) for t in times)
+    gaps = [b - a for a, b in itertools.pairwise(hours)] + [hours[0] + 24 - hours[-1]]
+    return 24 - max(gaps)
 
 
 def title_pattern(title: str) -> str:
@@ -105,10 +114,15 @@ def recurrence(
     if len(gaps) + 1 < min_repeats:
         return None
     typical = median(gaps)
-    if typical >= 0.75 and all(abs(g - typical) <= tolerance * typical for g in gaps):
+    period = next((p for p in _PERIODS if abs(typical - p) <= 0.25 * p), None)
+    if (
+        period is not None
+        and all(abs(g - period) <= tolerance * period for g in gaps)
+        and _hour_spread(times) <= _SAME_HOURS
+    ):
         return (
             f"閒聊文①：定期開同名串 (the same title opened {len(times)} times, "
-            f"every {typical:.0f} days since {first})"
+            f"every {period:.0f} days since {first})"
         )
     return None
 

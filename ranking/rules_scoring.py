@@ -85,7 +85,8 @@ def giveaway_score(t: ThreadText) -> Score:
         s.add(t.found("giveaway_position", body) or "文末", w["position"])
     elif body:
         s.add(t.found("giveaway_position", body), w["position"])
-    for against in _all(rx["giveaway_against"], text)[:1]:
+    # Talk about giveaways says so in its title; a giveaway's body may well say 公布得獎者.
+    for against in _all(rx["giveaway_against"], t.text)[:1]:
         s.add(against, w["against"])
     if t.kind == "news" and rx["report_tag"].search(t.title[:8]):
         s.add("[新聞]", w["news"])
