@@ -105,3 +105,30 @@ def test_tolerant_urls_and_unknown_ones(env: dict[str, str]) -> None:
     assert code == 0 and "rank 1" in out
     code, out, err = explain(env, "https://www.ptt.cc/bbs/none.html", "--week", "2019-02-04")
     assert code == 2 and out == "" and err.count("\n") == 1 and "no stored thread" in err
+
+
+def test_a_published_week_keeps_its_rules_and_re_ranks_with_them(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    from buzz.jobs import stored_boards
+    from ranking.rules_config import default_rules
+
+    config = load_config(env)
+    stored = stored_boards(config, WEEK)
+    assert stored is not None and stored.rules_version == default_rules().label
+    lenient = tmp_path / "lenient.toml"
+    lenient.write_text(
+        default_rules()
+        .text.replace("giveaway = 3  #", "giveaway = 99  #")
+        .replace("stale_after_days = 14", "stale_after_days = 60")
+        .replace('version = "2026.12-1"', 'version = "lenient"'),
+        encoding="utf-8",
+    )
+    boards = rank_week(config, WEEK, top=1, rules_path=lenient)
+    assert boards.rules_version.startswith("lenient (sha256:")
+    top = {b.scope: [e.thread_id for e in b.entries] for b in boards.boards}
+    assert top["channel:ptt/Gossiping"] == [1]  # the giveaway is no longer excluded
+    again = rank_week(config, WEEK, top=1)  # no --rules: the rules stored with the week
+    assert again.rules_version == boards.rules_version
+    code, out, _ = explain(env, URL.format(n=1), "--week", "2019-02-04")
+    assert "rules: lenient" in out and "rank 1 on PTT > Gossiping" in out
