@@ -131,4 +131,4 @@ def test_a_published_week_keeps_its_rules_and_re_ranks_with_them(
     again = rank_week(config, WEEK, top=1)  # no --rules: the rules stored with the week
     assert again.rules_version == boards.rules_version
     code, out, _ = explain(env, URL.format(n=1), "--week", "2019-02-04")
-    assert "rules: lenient" in out and "rank 1 on PTT > Gossiping" in out
+    assert code == 0 and "rules: lenient" in out and "rank 1 on PTT > Gossiping" in out
