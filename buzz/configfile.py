@@ -19,6 +19,7 @@ and the key.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -188,7 +189,10 @@ def load(path: Path, required: bool = False) -> FileSettings:
 
 def render(settings: FileSettings) -> str:
     """buzz.toml text for some settings (what `buzz demo` writes for the replica)."""
-    lines = [f"lookback_days = {settings.lookback_days}", ""]
+    lines = [f"lookback_days = {settings.lookback_days}"]
+    if settings.rules is not None:
+        lines.append(f"rules = {json.dumps(str(settings.rules))}")
+    lines.append("")
     for s in settings.sources:
         lines.append(f"[sources.{s.name}]")
         lines.append("channels = [" + ", ".join(f'"{c}"' for c in s.channels) + "]")
