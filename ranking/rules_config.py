@@ -31,17 +31,19 @@ PATTERN_NAMES = (
     "live_channel_page",
     "live_time",
     "live_stream",
+    "live_talk",
     "live_recording",
     "giveaway_tag",
     "ask_prize",
+    "winners",
     "prize",
     "ask",
     "giveaway_position",
     "in_thread_ask",
     "giveaway_against",
 )
-GIVEAWAY_WEIGHTS = ("tag", "ask_prize", "prize", "ask", "position", "against", "news")
-LIVE_WEIGHTS = ("tag", "word", "time", "stream", "link", "channel_page", "recording")
+GIVEAWAY_WEIGHTS = ("tag", "ask_prize", "winners", "prize", "ask", "position", "against", "news")
+LIVE_WEIGHTS = ("tag", "word", "time", "stream", "link", "channel_page", "recording", "talk")
 
 
 class RulesError(ValueError):

@@ -9,6 +9,15 @@ from typing import Protocol
 from ranking.models import ThreadCount
 from ranking.rules_config import RuleSet
 
+_GIVEAWAY_HINTS = (
+    "抽",
+    "送",
+    "獎",
+    "禮",
+    "贈",
+    "機會",
+    "幸運",
+)  # a body without any offers nothing
 _TAIL = 120  # the last characters of a body, where giveaways put the ask ("文末推文抽 3 位")
 
 
@@ -59,7 +68,7 @@ def giveaway_score(t: ThreadText) -> Score:
     """贈獎文 evidence: a tag, ask+prize phrases, prizes, asks, where the ask sits, minus talk."""
     rules, w, rx = t.rules, t.rules.giveaway_weights, t.rules.rx
     s = Score()
-    body = t.body if t.row.body and ("抽" in t.body or "送" in t.body or "獎" in t.body) else ""
+    body = t.body if t.row.body and any(h in t.body for h in _GIVEAWAY_HINTS) else ""
     if s.add(t.found("giveaway_tag", t.title), w["tag"]) and s.total >= rules.giveaway_threshold:
         return s
     phrase = t.found("ask_prize", t.text)
@@ -71,6 +80,7 @@ def giveaway_score(t: ThreadText) -> Score:
     phrase = phrase or in_body
     asked = s.add(phrase, w["ask_prize"])
     text = f"{t.text}\n{body}"
+    s.add(t.found("winners", text), w["winners"])
     for prize in _all(rx["prize"], text)[:2]:
         s.add(prize, w["prize"])
     if s.total == 0:
@@ -119,4 +129,5 @@ def live_score(t: ThreadText) -> Score:
         s.add(t.found("live_time", text), w["time"])
     for recording in _all(rx["live_recording"], text)[:1]:
         s.add(recording, w["recording"])
+    s.add(t.found("live_talk", t.title), w["talk"])
     return s

@@ -367,3 +367,27 @@ def test_one_off_chat_and_daily_notices_are_not_periodic(title: str) -> None:
 def test_a_channels_recurring_titles_come_from_the_rules_file() -> None:
     assert reason(row("[閒聊] 盤中 快跌停了", channel="Stock")) == "chit_chat_periodic"
     assert reason(row("[閒聊] 盤中 快跌停了", channel="Gossiping")) is None
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "platform", "expected"),
+    [
+        ("新品上市！", "在這則貼文留言 +1，我們將抽出 5 位粉絲送新品", "facebook", "giveaway"),
+        (
+            "感謝 10 萬粉絲",
+            "按讚粉專、分享本貼文並留言，就有機會把好禮帶回家！",
+            "facebook",
+            "giveaway",
+        ),
+        ("送 2 張票 留言告訴我你想跟誰去", "", "facebook", "giveaway"),
+        ("[問卦] 留言送出去沒反應", "", "ptt", None),
+        ("[問題] Steam 推文抽獎可信嗎", "", "ptt", None),
+        ("[問卦] 朋友叫我去粉專留言抽獎", "他說留言就能抽 iPhone", "ptt", None),
+        ("分享送修回來的狀況", "", "dcard", None),
+        ("大家都看哪個直播主", "我都看 twitch.tv/someone 的台", "dcard", None),
+    ],
+)
+def test_giveaway_and_live_evidence_beyond_the_labelled_set(
+    title: str, body: str, platform: str, expected: str | None
+) -> None:
+    assert reason(row(title, body=body, platform=platform)) == expected
