@@ -52,7 +52,18 @@ History = Mapping[tuple[str, str], ChannelHistory]
 class _Text:
     """A thread's title (leading tag and kind found) and body, as the rules read them."""
 
-    __slots__ = ("_body", "_raw_body", "history", "kind", "row", "rules", "tag", "text", "title")
+    __slots__ = (
+        "_body",
+        "_raw_body",
+        "channel",
+        "history",
+        "kind",
+        "row",
+        "rules",
+        "tag",
+        "text",
+        "title",
+    )
 
     def __init__(
         self, row: ThreadCount, rules: RuleSet, history: ChannelHistory | None = None
@@ -60,6 +71,7 @@ class _Text:
         """Lower-case the title, strip Re:/Fw:, find the leading tag and sort it into a kind."""
         self.row = row
         self.rules = rules
+        self.channel = rules.channel(row.platform, row.channel)
         self.history = history
         self.title = row.title.lower()
         self.text = _PREFIX.sub("", self.title).strip()
@@ -112,7 +124,7 @@ def _deleted(row: ThreadCount, t: _Text, window: Window) -> str | None:
 
 def _periodic_title(t: _Text) -> str | None:
     """The part of the title naming a periodic chat thread, or None."""
-    for rx in t.rules.channel(t.row.platform, t.row.channel).recurring_titles:
+    for rx in t.channel.recurring_titles:
         m = rx.search(t.text)
         if m is not None and t.kind in ("chat", "admin", "none"):
             return m.group(0).strip() or t.text
@@ -143,7 +155,7 @@ def _periodic_chat(row: ThreadCount, t: _Text, window: Window) -> str | None:
         return f"閒聊文①：週期性聊天串 (periodic chat thread; title has 「{_quote(hit)}」)"
     if t.kind not in ("chat", "admin", "none"):
         return None
-    if not t.rules.channel(row.platform, row.channel).recurrence:
+    if not t.channel.recurrence:
         return None
     return recurrence(
         row.title,

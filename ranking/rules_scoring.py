@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ranking.models import ThreadCount
-from ranking.rules_config import RuleSet
+from ranking.rules_config import ChannelRules, RuleSet
 
 _GIVEAWAY_HINTS = (
     "抽",
@@ -26,6 +26,7 @@ class ThreadText(Protocol):
 
     row: ThreadCount
     rules: RuleSet
+    channel: ChannelRules
     title: str
     text: str
     kind: str
@@ -106,7 +107,7 @@ def giveaway_score(t: ThreadText) -> Score:
 def live_score(t: ThreadText) -> Score:
     """直播文 evidence: a tag, the title's words, stream words, links, times, minus recordings."""
     w, rx = t.rules.live_weights, t.rules.rx
-    recording_board = t.rules.channel(t.row.platform, t.row.channel).live_tag_is_recording
+    recording_board = t.channel.live_tag_is_recording
     s = Score()
     raw_title = t.row.title
     if not recording_board:
