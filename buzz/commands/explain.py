@@ -8,10 +8,7 @@ import typer
 
 from buzz.errors import fail
 
-EPILOG = (
-    "Example: buzz explain https://www.ptt.cc/bbs/Gossiping/M.1549330000.A.123.html "
-    "--week 2019-02-04"
-)
+EPILOG = "Example: buzz explain https://forum.example.com/t/1549330000 --week 2019-02-04"
 
 
 def register(app: typer.Typer) -> None:

@@ -15,9 +15,9 @@ if TYPE_CHECKING:
     from ranking.rules_config import RuleSet
 
 CHECK_EPILOG = (
-    'Example: echo \'{"platform": "ptt", "channel": "Gossiping", "title": '
-    '"[問卦] 推文抽1000P幣", "body": "", "posted_at": "2019-02-05T10:00:00+08:00"}\''
-    " | buzz rules check -"
+    "Example: buzz rules check threads.jsonl --week 2019-02-04, where each line is like "
+    '{"platform": "forum", "channel": "chat", "title": "[問卦] 推文抽1000P幣", "body": "", '
+    '"posted_at": "2019-02-05T10:00:00+08:00"} (use - to read standard input)'
 )
 
 
