@@ -20,6 +20,7 @@ BENCHES: list[tuple[str, list[str], str]] = [
     ("bench_segmentation.py", [], "segmentation.md"),
     ("bench_tagging.py", [], "tagging.md"),
     ("bench_profiles.py", [], "profiles.md"),
+    ("bench_rules.py", [], "rules.md"),
     ("bench_ingest_pg.py", [], "ingest_pg.md"),
     ("bench_sources.py", [], "sources.md"),
     ("bench_weekly.py", [], "weekly.md"),

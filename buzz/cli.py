@@ -36,6 +36,8 @@ COMMAND_MODULES = (
     "crawl",
     "rank",
     "report",
+    "rules",
+    "explain",
     "weekly",
     "demo",
     "schedule",

@@ -34,6 +34,7 @@ class Config:
     base_urls: Mapping[str, str] = field(default_factory=dict)
     lookback_days: int = 14
     config_path: Path | None = None
+    rules_path: Path | None = None  # buzz.toml's `rules`: the exclusion rules file
 
     @property
     def idf_path(self) -> Path:
@@ -101,6 +102,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         base_urls=base_urls,
         lookback_days=file.lookback_days,
         config_path=file.path,
+        rules_path=file.rules,
     )
 
 

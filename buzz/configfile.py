@@ -2,6 +2,7 @@
 
 ```toml
 lookback_days = 14            # also crawl threads posted this many days before the week
+rules = "my-rules.toml"       # optional: exclusion rules instead of ranking/rules.toml
 
 [sources.ptt]
 channels = ["Gossiping", "Stock"]
@@ -18,6 +19,7 @@ and the key.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -52,10 +54,11 @@ class FileSettings:
     sources: tuple[SourceSettings, ...]
     lookback_days: int = 14
     path: Path | None = None
+    rules: Path | None = None  # the exclusion rules file, relative paths from buzz.toml's folder
 
 
 SOURCE_KEYS = {"channels", "base_url", "delay", "concurrency", "enabled", "browser"}
-TOP_KEYS = {"lookback_days", "sources"}
+TOP_KEYS = {"lookback_days", "sources", "rules"}
 
 
 def defaults() -> FileSettings:
@@ -163,7 +166,11 @@ def parse(text: str, path: Path) -> FileSettings:
             )
         found.append(_source(path, text, known[name], raw, lookback))
     found.sort(key=lambda s: s.name)
-    return FileSettings(tuple(found), lookback, path)
+    rules = data.get("rules")
+    if rules is not None and (not isinstance(rules, str) or not rules.strip()):
+        raise _fail(path, text, "rules", None, "must be the path of a rules file")
+    rules_path = None if rules is None else path.parent / Path(rules).expanduser()
+    return FileSettings(tuple(found), lookback, path, rules_path)
 
 
 def load(path: Path, required: bool = False) -> FileSettings:
@@ -187,7 +194,10 @@ def load(path: Path, required: bool = False) -> FileSettings:
 
 def render(settings: FileSettings) -> str:
     """buzz.toml text for some settings (what `buzz demo` writes for the replica)."""
-    lines = [f"lookback_days = {settings.lookback_days}", ""]
+    lines = [f"lookback_days = {settings.lookback_days}"]
+    if settings.rules is not None:
+        lines.append(f"rules = {json.dumps(str(settings.rules))}")
+    lines.append("")
     for s in settings.sources:
         lines.append(f"[sources.{s.name}]")
         lines.append("channels = [" + ", ".join(f'"{c}"' for c in s.channels) + "]")

@@ -8,7 +8,7 @@ import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,18 +30,22 @@ from ranking.models import (
     WeeklyBoards,
 )
 from ranking.report import ReportPaths, write_report
+from ranking.rules_config import RulesError, RuleSet, default_rules, load_rules, parse_rules
+from ranking.rules_recurrence import ChannelHistory, HistoryItem, index_history
 from ranking.windows import Window
 from storage.db import make_engine, write_transaction
 from storage.leaderboards import (
     load_exclusions,
     load_leaderboards,
+    load_rule_set,
     load_week_status,
     published_ranks,
     save_leaderboards,
+    save_rule_set,
     save_week_status,
 )
 from storage.migrate import current_revision, head_revision, upgrade
-from storage.queries import daily_channel_counts, new_reply_counts
+from storage.queries import channel_thread_history, daily_channel_counts, new_reply_counts
 from storage.runs import channel_crawls, list_runs
 
 logger = logging.getLogger(__name__)
@@ -318,6 +322,42 @@ def crawl_records(conn: Any, platform: str | None = None) -> list[CrawlRecord]:
     ]
 
 
+def configured_rules(config: Config, path: Path | None = None) -> RuleSet:
+    """The rules file given (--rules), else buzz.toml's `rules`, else the shipped rules."""
+    chosen = path or config.rules_path
+    if chosen is None:
+        return default_rules()
+    try:
+        return load_rules(chosen)
+    except RulesError as e:
+        fail(f"{'--rules' if path else 'buzz.toml rules'}: {e}")
+
+
+def week_rules(conn: Any, config: Config, window: Window, path: Path | None) -> RuleSet:
+    """--rules when given; else the rules a past week was published with; else the configured."""
+    if path is None:
+        status = load_week_status(conn, window.start)
+        digest = status and status.get("rules_digest")
+        stored = load_rule_set(conn, digest) if digest else None
+        if stored is not None:
+            try:
+                return parse_rules(
+                    stored["text"], f"rules {stored['version']} stored with the week"
+                )
+            except RulesError as e:
+                fail(f"{e} (pass --rules FILE to rank the week with another file)")
+    return configured_rules(config, path)
+
+
+def channel_history(
+    conn: Any, rules: RuleSet, window: Window, rows: Sequence[ThreadCount]
+) -> dict[tuple[str, str], ChannelHistory]:
+    """The channels' threads of the previous weeks and this one, for the recurrence rule."""
+    start = window.start - timedelta(weeks=rules.history_weeks)
+    found = channel_thread_history(conn, start, window.end, {(r.platform, r.channel) for r in rows})
+    return index_history(HistoryItem(**h) for h in found)
+
+
 def rank_week(
     config: Config,
     window: Window,
@@ -325,6 +365,7 @@ def rank_week(
     *,
     provisional: bool = False,
     channels: Iterable[tuple[str, str]] | None = None,
+    rules_path: Path | None = None,
 ) -> WeeklyBoards:
     """Count the week's new replies in SQL, rank them, and store the boards with their coverage.
 
@@ -350,7 +391,9 @@ def rank_week(
                     f"(`buzz crawl --all --since {window.week_id}` or `buzz weekly --week "
                     f"{window.week_id}`)"
                 )
-            boards = build_leaderboards(rows, window, top=top)
+            rules = week_rules(conn, config, window, rules_path)
+            history = channel_history(conn, rules, window, rows)
+            boards = build_leaderboards(rows, window, top=top, config=rules, history=history)
             daily, previous = report_extras(conn, window)
             boards = WeeklyBoards(
                 boards.week_start,
@@ -362,8 +405,10 @@ def rank_week(
                 cutoff_of(coverage) if provisional else None,
                 daily,
                 previous,
+                rules.label,
             )
             published = datetime.now(UTC)
+            save_rule_set(conn, rules.digest, rules.version, rules.text, published)
             save_leaderboards(
                 conn,
                 window.start,
@@ -396,6 +441,7 @@ def rank_week(
                 [coverage_row(c) for c in coverage],
                 provisional=provisional,
                 cutoff=boards.cutoff,
+                rules_digest=rules.digest,
             )
     finally:
         engine.dispose()
@@ -433,6 +479,8 @@ def stored_boards(config: Config, window: Window) -> WeeklyBoards | None:
             rows = load_leaderboards(conn, window.start)
             excluded = load_exclusions(conn, window.start, window.end)
             daily, previous = report_extras(conn, window) if status is not None else ((), None)
+            digest = status.get("rules_digest") if status else None
+            stored_rules = load_rule_set(conn, digest) if digest else None
     finally:
         engine.dispose()
     if status is None:
@@ -475,6 +523,7 @@ def stored_boards(config: Config, window: Window) -> WeeklyBoards | None:
         status["cutoff"],
         daily,
         previous,
+        f"{stored_rules['version']} (sha256:{digest})" if stored_rules else "",
     )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import heapq
 from collections.abc import Collection, Iterable, Sequence
 
-from ranking.exclusions import classify
+from ranking.exclusions import History, classify
 from ranking.models import Exclusion, Leaderboard, LeaderboardEntry, ThreadCount, WeeklyBoards
+from ranking.rules_config import RuleSet, default_rules
 from ranking.windows import Window
 
 PLATFORM_NAMES: dict[str, str] = {
@@ -122,12 +123,15 @@ def build_leaderboards(
     giveaway_board: bool | Collection[str] = False,
     *,
     all_exclusions: bool = False,
+    config: RuleSet | None = None,
+    history: History | None = None,
 ) -> WeeklyBoards:
     """Apply the exclusions, then rank Top N per platform, per channel and (optionally) 活動文.
 
     giveaway_board: True (every platform) or the platforms, e.g. {"facebook"}, whose 贈獎文 go
     to an "activity:<platform>" board instead of being excluded. exclusions lists the excluded
     threads that would otherwise have made their channel's Top N (all of them with all_exclusions).
+    config: the rules (default ranking/rules.toml); history: the channels' earlier threads.
     """
     if top < 1:
         raise ValueError(f"top must be 1 or more, got {top}")
@@ -153,7 +157,7 @@ def build_leaderboards(
         """The row's exclusion (None to keep it), judged once."""
         key = id(row)
         if key not in verdicts:
-            verdicts[key] = classify(row, window)
+            verdicts[key] = classify(row, window, config=config, history=history)
         return verdicts[key]
 
     def goes_to_activity(row: ThreadCount, x: Exclusion | None) -> bool:
@@ -211,4 +215,5 @@ def build_leaderboards(
         week_end=window.end,
         boards=tuple(ordered_boards(boards)),
         exclusions=tuple(contenders),
+        rules_version=(config or default_rules()).label,
     )

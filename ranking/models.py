@@ -22,6 +22,7 @@ class ThreadCount:
     estimate: bool = False
     body: str = ""
     pinned: bool = False
+    author: str = ""  # the opener's account id, for the recurrence test
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,7 @@ class WeeklyBoards:
     daily: tuple[DailyCount, ...] = field(default=())
     # Last week's published ranks; None when last week was never published (no movement).
     previous: tuple[PreviousRank, ...] | None = None
+    rules_version: str = ""  # the exclusion rules ranked with: "2026.12-1 (sha256:...)"
 
     @property
     def incomplete(self) -> tuple[ChannelCoverage, ...]:

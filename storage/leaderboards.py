@@ -10,7 +10,14 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Connection
 
 from storage.models import exclusions as exclusions_table
-from storage.models import leaderboard_entries, published_weeks, replies, threads, week_coverage
+from storage.models import (
+    leaderboard_entries,
+    published_weeks,
+    replies,
+    rule_sets,
+    threads,
+    week_coverage,
+)
 from storage.types import ensure_aware
 
 
@@ -149,8 +156,9 @@ def save_week_status(
     *,
     provisional: bool = False,
     cutoff: datetime | None = None,
+    rules_digest: str | None = None,
 ) -> None:
-    """Replace a published week's status and per-channel coverage."""
+    """Replace a published week's status, the rules it was ranked with and its coverage."""
     ensure_aware(week_start, "week_start")
     conn.execute(delete(week_coverage).where(week_coverage.c.week_start == week_start))
     conn.execute(delete(published_weeks).where(published_weeks.c.week_start == week_start))
@@ -162,6 +170,7 @@ def save_week_status(
             complete=complete,
             provisional=provisional,
             cutoff=cutoff,
+            rules_digest=rules_digest,
         )
     )
     rows = [
@@ -205,6 +214,7 @@ def load_week_status(conn: Connection, week_start: datetime) -> dict[str, Any] |
         "complete": bool(week.complete),
         "provisional": bool(week.provisional),
         "cutoff": week.cutoff,
+        "rules_digest": week.rules_digest,
         "coverage": [dict(row) for row in coverage],
     }
 
@@ -271,3 +281,19 @@ def load_week_statuses(conn: Connection, first: datetime, last: datetime) -> lis
         }
         for w in weeks
     ]
+
+
+def save_rule_set(conn: Connection, digest: str, version: str, text: str, now: datetime) -> None:
+    """Keep a rules file's text under its digest (once: the same digest is the same text)."""
+    ensure_aware(now, "now")
+    found = conn.execute(select(rule_sets.c.digest).where(rule_sets.c.digest == digest)).first()
+    if found is None:
+        conn.execute(
+            insert(rule_sets).values(digest=digest, version=version, text=text, first_used_at=now)
+        )
+
+
+def load_rule_set(conn: Connection, digest: str) -> dict[str, Any] | None:
+    """A stored rules file (digest, version, text, first_used_at), or None."""
+    row = conn.execute(select(rule_sets).where(rule_sets.c.digest == digest)).mappings().first()
+    return None if row is None else dict(row)

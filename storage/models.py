@@ -258,6 +258,19 @@ class PublishedWeek(Base):
     complete: Mapped[bool] = mapped_column(Boolean)
     provisional: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     cutoff: Mapped[datetime | None]
+    # The exclusion rules the week was ranked with (rule_sets.digest); NULL before 0007.
+    rules_digest: Mapped[str | None] = mapped_column(String(64))
+
+
+class RuleSetRow(Base):
+    """The text of a rules file some published week was ranked with, keyed by its digest."""
+
+    __tablename__ = "rule_sets"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[str] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text)
+    first_used_at: Mapped[datetime]
 
 
 class WeekCoverage(Base):
@@ -440,6 +453,7 @@ crawl_locks: Table = Base.metadata.tables["crawl_locks"]
 job_runs: Table = Base.metadata.tables["job_runs"]
 published_weeks: Table = Base.metadata.tables["published_weeks"]
 week_coverage: Table = Base.metadata.tables["week_coverage"]
+rule_sets: Table = Base.metadata.tables["rule_sets"]
 leaderboard_entries: Table = Base.metadata.tables["leaderboard_entries"]
 exclusions: Table = Base.metadata.tables["exclusions"]
 thread_tags: Table = Base.metadata.tables["thread_tags"]

@@ -26,6 +26,7 @@ THREAD_COUNT_FIELDS = (
     "estimate",
     "body",
     "pinned",
+    "author",
 )
 
 
@@ -70,6 +71,7 @@ def new_reply_counts(
         counted.c.new_replies,
         threads.c.body,
         threads.c.pinned,
+        threads.c.author_id,
     ).join_from(counted, threads, threads.c.id == counted.c.thread_id)
     if platform is not None:
         stmt = stmt.where(threads.c.platform == platform)
@@ -89,6 +91,7 @@ def new_reply_counts(
             "estimate": False,
             "body": body,
             "pinned": bool(pinned),
+            "author": author or "",
         }
         for (
             thread_id,
@@ -102,6 +105,7 @@ def new_reply_counts(
             n,
             body,
             pinned,
+            author,
         ) in conn.execute(stmt).tuples()
     ]
 
@@ -222,3 +226,46 @@ def live_threads(
         stmt = base.where(threads.c.author_id.in_(wanted[start : start + 500]))
         found.extend((key, author) for key, author in conn.execute(stmt).tuples())
     return found
+
+
+def channel_thread_history(
+    conn: Connection, start: datetime, end: datetime, channels: Iterable[tuple[str, str]]
+) -> list[dict[str, Any]]:
+    """Threads opened in [start, end) in the given (platform, channel)s: title, author, posted_at.
+
+    The recurrence rule (閒聊文①) reads this as the channels' history.
+    """
+    _check_window(start, end)
+    wanted = set(channels)
+    if not wanted:
+        return []
+    platforms = sorted({p for p, _ in wanted})
+    stmt = (
+        select(
+            threads.c.platform,
+            threads.c.channel,
+            threads.c.thread_key,
+            threads.c.title,
+            threads.c.author_id,
+            threads.c.posted_at,
+        )
+        .where(
+            threads.c.posted_at >= start,
+            threads.c.posted_at < end,
+            threads.c.platform.in_(platforms),
+            threads.c.channel.in_(sorted({c for _, c in wanted})),
+        )
+        .order_by(threads.c.posted_at, threads.c.id)
+    )
+    return [
+        {
+            "platform": platform,
+            "channel": channel,
+            "thread_key": key,
+            "title": title,
+            "author": author or "",
+            "posted_at": ensure_aware(posted_at, "posted_at"),
+        }
+        for platform, channel, key, title, author, posted_at in conn.execute(stmt).tuples()
+        if (platform, channel) in wanted
+    ]

@@ -118,3 +118,11 @@ def test_the_cli_refuses_a_bad_file_in_one_line(
     assert str(result.exception).endswith(
         "buzz.toml:2: sources.ptt.channels: must be a list of names in quotes"
     )
+
+
+def test_rules_names_a_file_next_to_buzz_toml_and_round_trips(tmp_path: Path) -> None:
+    settings = parse('rules = "r/mine.toml"\n' + GOOD, tmp_path / "buzz.toml")
+    assert settings.rules == tmp_path / "r" / "mine.toml"
+    assert parse(render(settings), tmp_path / "buzz.toml").rules == settings.rules
+    with pytest.raises(ConfigFileError, match="rules"):
+        parse("rules = 3\n" + GOOD, tmp_path / "buzz.toml")

@@ -63,6 +63,12 @@ def register(app: typer.Typer) -> None:
             None, help="Treat this as the current time (for the default week)."
         ),
         provisional: bool = typer.Option(False, "--provisional", help=PROVISIONAL_HELP),
+        rules_file: Path = typer.Option(
+            None,
+            "--rules",
+            help="Rank with this rules file (default: the rules the week was published with, "
+            "else buzz.toml's rules, else the shipped ranking/rules.toml).",
+        ),
     ) -> None:
         """Count the week's new replies per thread and store its leaderboards and coverage.
 
@@ -71,7 +77,9 @@ def register(app: typer.Typer) -> None:
         from buzz.jobs import rank_week
 
         window = week_option(week, datetime_option("--now", now), provisional=provisional)
-        boards = rank_week(load_config(), window, top=top, provisional=provisional)
+        boards = rank_week(
+            load_config(), window, top=top, provisional=provisional, rules_path=rules_file
+        )
         print_summary(boards)
 
     @app.command(

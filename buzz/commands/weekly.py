@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
 from buzz.commands.common import channels_option, datetime_option, sources_option, week_option
@@ -50,6 +52,12 @@ def register(app: typer.Typer) -> None:
             help="Exit 0 even when channels are incomplete (the report stays marked).",
         ),
         job_run: int = typer.Option(None, "--job-run", hidden=True, help="The scheduler's claim."),
+        rules_file: Path = typer.Option(
+            None,
+            "--rules",
+            help="Rank with this rules file (default: the rules the week was published with, "
+            "else buzz.toml's rules, else the shipped ranking/rules.toml).",
+        ),
     ) -> None:
         """The weekly job: crawl the week (plus lookback), rank it, write its report.
 
@@ -59,6 +67,7 @@ def register(app: typer.Typer) -> None:
         """
         from buzz.jobs import (
             CrawlRequest,
+            configured_rules,
             exit_for_incomplete,
             rank_week,
             report_week,
@@ -69,6 +78,8 @@ def register(app: typer.Typer) -> None:
         config = load_config()
         now_dt = datetime_option("--now", now)
         window = week_option(week, now_dt, provisional=provisional)
+        if rules_file is not None:
+            configured_rules(config, rules_file)  # a bad file is refused before crawling
         chosen = sources_option(sources, [s.name for s in config.enabled()])
         if not chosen:
             fail("no source is enabled in buzz.toml (or name some with --sources)")
@@ -95,6 +106,7 @@ def register(app: typer.Typer) -> None:
                 top=top,
                 provisional=provisional,
                 channels=[(platform_of(r.source), c) for r in requests for c in r.channels],
+                rules_path=rules_file,
             )
             print_summary(boards_)
             paths, _ = report_week(config, window, provisional=provisional)
