@@ -6,7 +6,7 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from statistics import median
 
 from ranking.windows import TAIPEI
@@ -41,6 +41,17 @@ def _hour_spread(times: Sequence[datetime]) -> float:
     hours = sorted((t.astimezone(TAIPEI).hour + t.minute / 60) for t in times)
     gaps = [b - a for a, b in itertools.pairwise(hours)] + [hours[0] + 24 - hours[-1]]
     return 24 - max(gaps)
+
+
+def _skips_only_weekend(a: datetime, b: datetime, tolerance: float) -> bool:
+    """A daily series that rests on weekends (盤後閒聊 every trading day): Fri -> Mon is a day."""
+    da, db = a.astimezone(TAIPEI), b.astimezone(TAIPEI)
+    days = (db.date() - da.date()).days
+    if days < 2 or days > 3:
+        return False
+    skipped = [(da.date() + timedelta(days=n)).weekday() for n in range(1, days)]
+    hours = abs((db - da).total_seconds() / 86400 - days)
+    return all(d >= 5 for d in skipped) and hours <= tolerance
 
 
 def title_pattern(title: str) -> str:
@@ -117,7 +128,11 @@ def recurrence(
     period = next((p for p in _PERIODS if abs(typical - p) <= 0.25 * p), None)
     if (
         period is not None
-        and all(abs(g - period) <= tolerance * period for g in gaps)
+        and all(
+            abs(g - period) <= tolerance * period
+            or (period == 1.0 and _skips_only_weekend(a, b, tolerance))
+            for g, (a, b) in zip(gaps, itertools.pairwise(times), strict=True)
+        )
         and _hour_spread(times) <= _SAME_HOURS
     ):
         return (

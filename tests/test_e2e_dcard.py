@@ -125,7 +125,6 @@ def expected_board(truth: dict[str, Any], channel: str | None) -> list[tuple[str
 
 # The replica plants hard cases today's rules misjudge (tests/test_replica_plants.py):
 # the boards differ from the truth's until the rules rewrite lands.
-@pytest.mark.xfail(strict=True, reason="needs the rules branch")
 def test_a_crawl_matches_truth_marks_the_challenged_forum_blocked_and_recrawls_to_nothing_new(
     db_url: str, tmp_path: Path
 ) -> None:

@@ -121,7 +121,6 @@ def expected_board(truth: dict[str, Any], channel: str | None) -> list[tuple[str
 
 # The replica plants hard cases today's rules misjudge (tests/test_replica_plants.py):
 # the boards differ from the truth's until the rules rewrite lands.
-@pytest.mark.xfail(strict=True, reason="needs the rules branch")
 def test_crawl_matches_truth_recrawl_changes_nothing_and_the_challenge_is_blocked(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -83,7 +83,6 @@ def check_shared_ids(db_url: str, week: date, now: datetime) -> None:
 
 # The replica plants hard cases today's rules misjudge (tests/test_replica_plants.py):
 # the boards differ from the truth's until the rules rewrite lands.
-@pytest.mark.xfail(strict=True, reason="needs the rules branch")
 def test_crawl_matches_truth_for_the_reference_week_and_recrawl_changes_nothing(
     db_url: str, tmp_path: Path
 ) -> None:
@@ -101,7 +100,6 @@ def test_crawl_matches_truth_for_the_reference_week_and_recrawl_changes_nothing(
 
 # The replica plants hard cases today's rules misjudge (tests/test_replica_plants.py):
 # the boards differ from the truth's until the rules rewrite lands.
-@pytest.mark.xfail(strict=True, reason="needs the rules branch")
 def test_year_rollover_week_matches_truth(db_url: str, tmp_path: Path) -> None:
     """A week running from 2018-12-31 into January counts pushes whose year had to be inferred."""
     now = datetime(2019, 1, 8, 12, 0, tzinfo=TAIPEI)
@@ -112,7 +110,6 @@ def test_year_rollover_week_matches_truth(db_url: str, tmp_path: Path) -> None:
 
 # The replica plants hard cases today's rules misjudge (tests/test_replica_plants.py):
 # the boards differ from the truth's until the rules rewrite lands.
-@pytest.mark.xfail(strict=True, reason="needs the rules branch")
 def test_recrawl_later_sees_edits_new_pushes_and_removals_without_double_counting(
     db_url: str, tmp_path: Path
 ) -> None:

@@ -21,6 +21,7 @@ from crawlers.pages.mobile01.topic import parse_topic
 from crawlers.pages.ptt.article import parse_article
 from ranking.exclusions import classify
 from ranking.models import ThreadCount
+from ranking.rules_recurrence import HistoryItem, index_history
 from ranking.windows import week_starting
 from replica import sources
 from replica.clock import DEFAULT_NOW, DEFAULT_SEED
@@ -44,24 +45,9 @@ EXPECTED = {
     "giveaway": {"giveaway"},
 }
 KIND = {c.name: c.kind for c in CASES} | {name: "chat" for name, *_ in SERIES}
-RULES_BRANCH = "needs the rules branch"
-# (source, case) pairs today's rules judge wrongly: the rules rewrite (issue 9, item 1) fixes
-# them; the recurring chat series also need the channel's history handed to the rules.
-MISSED = {
-    *((s, "chat_weekend") for s in SOURCES),
-    *((s, "chat_after_close") for s in SOURCES),
-    # a giveaway ask inside a question or review post, live without a link (PTT's [tags])
-    ("ptt", "giveaway_question_title"),
-    ("ptt", "giveaway_review_title"),
-    ("ptt", "giveaway_body_end"),
-    ("ptt", "live_no_link"),
-    ("dcard", "giveaway_body_end"),
-    # look-alikes taken for live or giveaway: a recording, a /live page, [LIVE], 抽卡, 送修
-    *((s, "vod_link") for s in SOURCES),
-    *((s, "channel_live_page") for s in SOURCES),
-    *((s, "music_live_tag") for s in SOURCES),
-    *((s, case) for s in ("dcard", "mobile01") for case in ("gacha", "repair", "streamer_talk")),
-}
+# (source, case) pairs the rules are known to judge wrongly: none since the rules rewrite.
+MISSED: set[tuple[str, str]] = set()
+RULES_BRANCH = "a known miss of the rules"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +68,12 @@ def _week_of(times: list[datetime]) -> date:
 
 
 def _row(platform: str, channel: str, key: str, title: str, body: str, posted: datetime | None,
-         url: str, new_replies: int) -> ThreadCount:  # fmt: skip
-    """The row storage hands ranking for a stored thread."""
-    return ThreadCount(0, platform, channel, key, title, url, posted, "ok", new_replies, body=body)
+         url: str, new_replies: int, author: str | None) -> ThreadCount:  # fmt: skip
+    """The row storage hands ranking for a stored thread (author: the parsed opener's id)."""
+    return ThreadCount(
+        0, platform, channel, key, title, url, posted, "ok", new_replies, body=body,
+        author=author or "",
+    )  # fmt: skip
 
 
 def _ptt() -> list[Planted]:
@@ -99,7 +88,8 @@ def _ptt() -> list[Planted]:
         start, end = week_starting(week).start, week_starting(week).end
         n = ptt_truth.new_replies(art, start, end, DEFAULT_NOW)
         key = f"{art.board}/{art.article_id}"
-        row = _row("ptt", art.board, key, page.title, page.body, page.posted_at, art.path, n)
+        row = _row("ptt", art.board, key, page.title, page.body, page.posted_at, art.path, n,
+                   page.author_id)  # fmt: skip
         out.append(Planted(art.case, art.kind, row, week, art.posted_at))
     return out
 
@@ -117,7 +107,7 @@ def _dcard() -> list[Planted]:
         n = dcard_truth.new_replies(post, window.start, window.end, DEFAULT_NOW)
         channel = world.forum_of(post).name
         row = _row("dcard", channel, str(post.id), page.title, page.body, page.created_at,
-                   post.path, n)  # fmt: skip
+                   post.path, n, page.author)  # fmt: skip
         out.append(Planted(post.case, post.kind, row, week, post.at))
     return out
 
@@ -136,8 +126,9 @@ def _mobile01() -> list[Planted]:
         window = week_starting(week)
         n = mobile01_truth.new_replies(topic, window.start, window.end, DEFAULT_NOW)
         body = page.main.content if page.main else ""
+        opener = page.main.author if page.main else None
         row = _row("mobile01", topic.forum.channel, str(topic.topic_id), page.title, body,
-                   page.posted_at, topic.path, n)  # fmt: skip
+                   page.posted_at, topic.path, n, opener)  # fmt: skip
         out.append(Planted(topic.case, topic.kind, row, week, topic.posted_at))
     return out
 
@@ -163,9 +154,16 @@ def _params() -> list[object]:
 def test_the_rules_judge_every_planted_thread_as_its_kind(source: str, case: str) -> None:
     threads = [p for p in planted(source) if p.case == case]
     assert threads, f"{source} plants no {case}"
+    # the channels' history as buzz hands it in: the planted threads, their openers and times
+    history = index_history(
+        HistoryItem(
+            p.row.platform, p.row.channel, p.row.title, p.row.author, p.posted_at, p.row.thread_key
+        )
+        for p in planted(source)
+    )
     wrong = []
     for p in threads:
-        found = classify(p.row, week_starting(p.week))
+        found = classify(p.row, week_starting(p.week), history=history)
         reason = found.reason if found else None
         if reason not in EXPECTED[p.kind]:
             wrong.append(f"{p.row.title!r} ({p.week}): {reason} {found.detail if found else ''}")

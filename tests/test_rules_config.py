@@ -107,6 +107,18 @@ def test_different_openers_on_a_schedule_are_periodic_chat() -> None:
     assert x is not None and "every 7 days" in x.detail
 
 
+def test_a_series_opened_every_weekday_by_no_named_account_is_periodic_chat() -> None:
+    """Trading-day threads rest on weekends: Friday to Monday is still a daily schedule."""
+    days = [d for d in range(26) if d % 7 < 5]  # weekdays from Monday 2019-01-07
+    history = index_history(_series("#閒聊 下班後聊聊 {i}", days, [""] * len(days)))
+    r = row("#閒聊 下班後聊聊 99", channel="Tainan", posted_at=WEEK.start + timedelta(hours=9))
+    x = classify(r, WEEK, history=history)
+    assert x is not None and "every 1 days" in x.detail
+    gaps = [d for d in range(26) if d % 7 < 5 and d != 16]  # a Wednesday missing
+    missing = index_history(_series("#閒聊 下班後聊聊 {i}", gaps, [""] * len(gaps)))
+    assert classify(r, WEEK, history=missing) is None
+
+
 def test_the_same_question_by_different_people_at_random_is_not() -> None:
     history = index_history(_series("有人要一起打球嗎{i}", [1, 9, 10], ["p", "q", "r"]))
     r = row("有人要一起打球嗎", channel="Tainan", author="s", posted_at=WEEK.start)
