@@ -62,24 +62,28 @@ def save_leaderboards(
         conn.execute(insert(exclusions_table), exclusion_rows)
 
 
+# A ranked row as the report reads it: the entry and the thread it names.
+_ENTRY_COLUMNS = (
+    leaderboard_entries.c.scope,
+    leaderboard_entries.c.label,
+    leaderboard_entries.c.rank,
+    leaderboard_entries.c.thread_id,
+    leaderboard_entries.c.new_replies,
+    leaderboard_entries.c.estimate,
+    threads.c.platform,
+    threads.c.channel,
+    threads.c.thread_key,
+    threads.c.title,
+    threads.c.url,
+)
+
+
 def load_leaderboards(conn: Connection, week_start: datetime) -> list[dict[str, Any]]:
     """Return a week's ranked rows joined with their threads, ordered by scope then rank."""
     ensure_aware(week_start, "week_start")
     e = leaderboard_entries
     stmt = (
-        select(
-            e.c.scope,
-            e.c.label,
-            e.c.rank,
-            e.c.thread_id,
-            e.c.new_replies,
-            e.c.estimate,
-            threads.c.platform,
-            threads.c.channel,
-            threads.c.thread_key,
-            threads.c.title,
-            threads.c.url,
-        )
+        select(*_ENTRY_COLUMNS)
         .join(threads, threads.c.id == e.c.thread_id)
         .where(e.c.week_start == week_start)
         .order_by(e.c.scope, e.c.rank)
@@ -227,20 +231,7 @@ def load_leaderboards_between(
     ensure_aware(last, "last")
     e = leaderboard_entries
     stmt = (
-        select(
-            e.c.week_start,
-            e.c.scope,
-            e.c.label,
-            e.c.rank,
-            e.c.thread_id,
-            e.c.new_replies,
-            e.c.estimate,
-            threads.c.platform,
-            threads.c.channel,
-            threads.c.thread_key,
-            threads.c.title,
-            threads.c.url,
-        )
+        select(e.c.week_start, *_ENTRY_COLUMNS)
         .join(threads, threads.c.id == e.c.thread_id)
         .where(e.c.week_start >= first, e.c.week_start <= last)
         .order_by(e.c.week_start, e.c.scope, e.c.rank)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -17,6 +19,7 @@ from storage.queries import new_reply_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 LOOKBACK = timedelta(days=14)
+TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 def buzz_env(db_url: str, base_url: str, tmp: Path) -> dict[str, str]:
@@ -134,3 +137,21 @@ def expected_board(
     ]
     rows.sort(key=lambda r: (-r[1], r[0]))
     return rows[:top]
+
+
+def assert_truth_counts(
+    counts: dict[str, int], source: str, channels: Sequence[str], week: date, now: datetime
+) -> int:
+    """Every visible thread of the source's channels in range has its truth's count; how many."""
+    from replica import sources as replica_sources
+
+    truth = replica_sources.week_truth(source, week, now, 7)
+    cutoff = datetime.combine(week, datetime.min.time(), tzinfo=TAIPEI) - LOOKBACK
+    checked = 0
+    for t in truth["threads"]:
+        in_range = datetime.fromisoformat(t["posted_at"]) >= cutoff
+        if t["status"] != "ok" or t["channel"] not in channels or not in_range:
+            continue
+        assert counts.get(t["thread_key"], 0) == t["new_replies"], (source, t)
+        checked += 1
+    return checked

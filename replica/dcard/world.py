@@ -206,6 +206,36 @@ def _uuid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
+def _comment(
+    rng: random.Random,
+    cid: str,
+    post: Post,
+    floor: int,
+    content: str,
+    at: datetime,
+    who: dict[str, object],
+    host: bool,
+    hidden_at: datetime | None = None,
+    deleted_at: datetime | None = None,
+) -> Comment:
+    """A comment by who on post; its likes and anonymity drawn in this order from rng."""
+    return Comment(
+        id=cid,
+        post_id=post.id,
+        floor=floor,
+        content=content,
+        at=at,
+        like_count=int(rng.expovariate(1 / 3)),
+        school=str(who["school"]),
+        gender=str(who["gender"]),
+        department=(str(who["department"]) if who["department"] and not who["nickname"] else None),
+        anonymous=rng.random() < 0.4,
+        host=host,
+        hidden_at=hidden_at,
+        deleted_at=deleted_at,
+    )
+
+
 def _fill(rng: random.Random, template: str, **extra: str) -> str:
     """A template with its `{slot}`s filled from the phrase banks."""
     values = {name: rng.choice(words) for name, words in SLOTS.items()}
@@ -312,27 +342,8 @@ class _Generator:
                 hidden_at = at + timedelta(hours=rng.uniform(1, 48))
             elif roll < 0.04:
                 deleted_at = at + timedelta(minutes=rng.uniform(10, 3 * 24 * 60))
-            out.append(
-                Comment(
-                    id=_uuid(rng),
-                    post_id=post.id,
-                    floor=floor,
-                    content=text,
-                    at=at,
-                    like_count=int(rng.expovariate(1 / 3)),
-                    school=str(who["school"]),
-                    gender=str(who["gender"]),
-                    department=(
-                        str(who["department"])
-                        if who["department"] and not who["nickname"]
-                        else None
-                    ),
-                    anonymous=rng.random() < 0.4,
-                    host=host,
-                    hidden_at=hidden_at,
-                    deleted_at=deleted_at,
-                )
-            )
+            cid = _uuid(rng)
+            out.append(_comment(rng, cid, post, floor, text, at, who, host, hidden_at, deleted_at))
         return out
 
     def comment_count(self, rng: random.Random, kind: str) -> int:
@@ -519,25 +530,8 @@ class _Generator:
         )
         for floor, at in enumerate(times, start=1):
             who = self.author(rng, spec)
-            out.append(
-                Comment(
-                    id=_uuid(rng),
-                    post_id=post.id,
-                    floor=floor,
-                    content=rng.choice(p.bank),
-                    at=at,
-                    like_count=int(rng.expovariate(1 / 3)),
-                    school=str(who["school"]),
-                    gender=str(who["gender"]),
-                    department=(
-                        str(who["department"])
-                        if who["department"] and not who["nickname"]
-                        else None
-                    ),
-                    anonymous=rng.random() < 0.4,
-                    host=False,
-                )
-            )
+            cid = _uuid(rng)  # drawn before the text, as the world was generated
+            out.append(_comment(rng, cid, post, floor, rng.choice(p.bank), at, who, False))
         return out
 
     def created(self, spec: ForumSpec) -> datetime:
