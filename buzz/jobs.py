@@ -393,7 +393,14 @@ def rank_week(
                 )
             rules = week_rules(conn, config, window, rules_path)
             history = channel_history(conn, rules, window, rows)
-            boards = build_leaderboards(rows, window, top=top, config=rules, history=history)
+            boards = build_leaderboards(
+                rows,
+                window,
+                top=top,
+                giveaway_board=rules.activity_platforms,
+                config=rules,
+                history=history,
+            )
             daily, previous = report_extras(conn, window)
             boards = WeeklyBoards(
                 boards.week_start,

@@ -44,3 +44,9 @@ def week_truth(source: str, week: Any, now: datetime, seed: int) -> dict[str, An
     """A source's ground truth for a week (see each source's truth module)."""
     truth: dict[str, Any] = module(source, "truth").week_truth(week, now, seed)
     return truth
+
+
+def credential(source: str) -> str | None:
+    """The token or key a source's replica accepts (its site module's CREDENTIAL), if any."""
+    value = getattr(module(source, "site"), "CREDENTIAL", None)
+    return value if isinstance(value, str) else None

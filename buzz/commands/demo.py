@@ -62,6 +62,10 @@ def register(app: typer.Typer) -> None:
         with ExitStack() as stack:
             sites = {}
             for source in served:
+                secret = replica_sources.credential(source.name)
+                if source.credential_env and secret is not None:
+                    # The demo talks only to the replica: its token, never the user's real one.
+                    os.environ[source.credential_env] = secret
                 site = stack.enter_context(serve_in_thread(source.name, now=clock, seed=seed))
                 sites[source.name] = site
                 config = config.with_base_url(source.name, site.url)

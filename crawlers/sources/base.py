@@ -57,6 +57,9 @@ class Source:
     position: Callable[[str], int | None] = field(default=lambda key: None)
     channel_topics: Mapping[str, str] = field(default_factory=dict)
     """Channels whose plain topic is a top-level interest tag: the tagger's channel prior."""
+    credential_env: str | None = None
+    """The variable holding the site's API token or key: read from the environment only, never
+    written to a log, a run record, the database or a report."""
 
     def parser(self, kind: str) -> Parser:
         """The parser of a kind; KeyError when the source has none."""
