@@ -21,11 +21,22 @@ PLATFORM_NAMES: dict[str, str] = {
 # The reference report's order of platforms; platforms not listed follow, alphabetically.
 PLATFORM_ORDER: tuple[str, ...] = tuple(PLATFORM_NAMES)
 ACTIVITY_SUFFIX = "活動文"
+# A platform board's title where the reference report gives it one of its own.
+BOARD_TITLES: dict[str, str] = {
+    "news": "新聞頻道",
+    "facebook": "Facebook 粉絲團",
+    "youtube": "YouTube 大熱門",
+}
 
 
 def platform_label(platform: str) -> str:
     """The display name of a platform: ptt -> PTT, news -> 新聞; unknown names pass through."""
     return PLATFORM_NAMES.get(platform.lower(), platform)
+
+
+def board_title(platform: str) -> str:
+    """A platform board's title: 新聞頻道, Facebook 粉絲團, YouTube 大熱門, else the platform's name."""
+    return BOARD_TITLES.get(platform.lower(), platform_label(platform))
 
 
 def channel_label(platform: str, channel: str) -> str:
@@ -199,7 +210,7 @@ def build_leaderboards(
     for platform in platforms:
         label = platform_label(platform)
         mine = (r for (p, _), rs in kept.items() if p == platform for r in rs)
-        boards.append(board(platform_scope(platform), label, mine))
+        boards.append(board(platform_scope(platform), board_title(platform), mine))
         if platform in activity_platforms:
             boards.append(
                 board(activity_scope(platform), f"{label} {ACTIVITY_SUFFIX}", activity[platform])

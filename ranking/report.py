@@ -16,7 +16,13 @@ from ranking.exclusions import REASONS
 from ranking.leaderboard import channel_label, ordered_boards
 from ranking.models import Exclusion, LeaderboardEntry, WeeklyBoards
 from ranking.movement import movements
-from ranking.report_html import board_heading, period_line, render_html, source_channel
+from ranking.report_html import (
+    board_channel,
+    board_heading,
+    period_line,
+    render_html,
+    source_channel,
+)
 from ranking.report_json import render_json
 from ranking.report_xlsx import render_xlsx
 from ranking.windows import TAIPEI, Window
@@ -95,7 +101,7 @@ def render_csv(boards: WeeklyBoards) -> bytes:
                     e.rank,
                     e.new_replies,
                     "TRUE" if e.estimate else "FALSE",
-                    safe_cell(source_channel(e)),
+                    safe_cell(board_channel(e)),
                     safe_cell(e.title),
                     safe_cell(e.url),
                     status,
@@ -201,9 +207,7 @@ def render_markdown(boards: WeeklyBoards) -> str:
             any_estimate |= e.estimate
             link = _md_link(e.title, e.url, f"#{e.thread_id}")
             move = "" if moved is None else f" {moved[(board.scope, e.rank)].label} |"
-            lines.append(
-                f"| {e.rank} |{move} {_md_number(e)} | {_md(source_channel(e))} | {link} |"
-            )
+            lines.append(f"| {e.rank} |{move} {_md_number(e)} | {_md(board_channel(e))} | {link} |")
         lines.append("")
     if boards.exclusions:
         lines += ["## 未列入排行的文章", ""]

@@ -81,6 +81,12 @@ def source_channel(row: LeaderboardEntry | Exclusion) -> str:
     return channel_label(row.platform, row.channel) if row.platform else row.channel
 
 
+def board_channel(row: LeaderboardEntry) -> str:
+    """The 來源頻道 of a board row as the reference writes it: the channel alone (`Lifeismoney`,
+    `GirlStyle 台灣女生日常`, `LINE TODAY > 國內`), the board's heading naming the platform."""
+    return row.channel or source_channel(row)
+
+
 @cache
 def _environment() -> Environment:
     """The template environment: package templates, HTML autoescaped, undefined names refused."""
@@ -127,7 +133,7 @@ def _board_context(
                     "thread_id": e.thread_id,
                     "new_replies": e.new_replies,
                     "estimate": e.estimate,
-                    "channel": source_channel(e),
+                    "channel": board_channel(e),
                     "title": e.title,
                     "url": e.url,
                     "move": move.label if move else "",

@@ -20,7 +20,7 @@ from ranking.exclusions import REASONS
 from ranking.leaderboard import channel_label, ordered_boards
 from ranking.models import WeeklyBoards
 from ranking.movement import movements
-from ranking.report_html import footnotes, period_line, source_channel
+from ranking.report_html import board_channel, footnotes, period_line, source_channel
 from ranking.windows import TAIPEI
 
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -103,7 +103,7 @@ def render_xlsx(boards: WeeklyBoards, generated_at: datetime) -> bytes:
                 e.rank,
                 e.new_replies,
                 e.estimate,
-                source_channel(e),
+                board_channel(e),
                 e.title or f"文章 #{e.thread_id}",
                 STATUS_WORDS.get(status, status),
             ]

@@ -187,7 +187,7 @@ def test_ordered_boards_puts_platforms_in_reference_order_then_channels_alphabet
     ]
     boards = build_leaderboards(rows, WEEK)
     assert [b.label for b in ordered_boards(reversed(boards.boards))] == [
-        "新聞",
+        "新聞頻道",
         "Dcard",
         "PTT",
         "Dcard > 心情",

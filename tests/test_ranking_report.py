@@ -103,7 +103,7 @@ def test_html_orders_platform_boards_before_channels() -> None:
     assert labels[:4] == [
         "Dcard 聲量探索排行榜",
         "PTT 聲量探索排行榜",
-        "Facebook 聲量探索排行榜",
+        "Facebook 粉絲團 聲量探索排行榜",
         "Facebook 活動文 聲量探索排行榜",
     ]
     assert labels.index("PTT &gt; Boy-Girl 聲量探索排行榜") < labels.index(
@@ -173,7 +173,9 @@ def test_csv_round_trips_through_pandas() -> None:
     assert set(df["觀測期間"]) == {"2019.02.04~2019.02.10"}
     first = df.iloc[0]
     assert (first["scope"], first["排名"]) == ("platform:dcard", 1)
-    assert first["來源頻道"] == "Dcard > 心情"
+    assert (
+        first["來源頻道"] == "心情"
+    )  # as the reference writes 來源頻道; the scope names the platform
     assert first["標題"] == "醜女大翻身 | 刪文嘍\n第二行"
 
 
