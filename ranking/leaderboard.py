@@ -35,7 +35,7 @@ def platform_label(platform: str) -> str:
 
 
 def board_title(platform: str) -> str:
-    """A platform board's title: 新聞頻道, Facebook 粉絲團, YouTube 大熱門, else the platform's name."""
+    """A platform board's title: 新聞頻道, Facebook 粉絲團, YouTube 大熱門, else its name."""
     return BOARD_TITLES.get(platform.lower(), platform_label(platform))
 
 
