@@ -225,7 +225,7 @@ def dispatch_crawls(
         by_source = {r.source: r for r in requests}
         failed = _start(config, shards, by_source, project)
         _wait(shards, failed, project, timeout)
-        return _collect(engine, shards, by_source, failed)
+        return collect(engine, shards, by_source, failed)
     finally:
         for source in taken:
             release_crawl_lock(engine, source)
@@ -300,7 +300,7 @@ def _wait(shards: Sequence[Shard], failed: dict[str, str], project: str, timeout
         time.sleep(POLL_EVERY)
 
 
-def _collect(
+def collect(
     engine: Engine,
     shards: Sequence[Shard],
     requests: Mapping[str, CrawlRequest],

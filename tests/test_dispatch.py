@@ -19,7 +19,7 @@ from buzz.configfile import (
     parse,
     render,
 )
-from buzz.dispatch import Politeness, plan, shard_channels, shard_settings, spider_args
+from buzz.dispatch import Politeness, collect, plan, shard_channels, shard_settings, spider_args
 from buzz.jobs import CrawlRequest
 from buzz.scheduler import job_kwargs, passthrough
 from buzz.scrapyd_api import ScrapydError, ScrapydNode, check_node_url
@@ -27,7 +27,7 @@ from crawlers.pipelines import lock_key
 from crawlers.spiders.base import parse_shard
 from ranking.windows import TAIPEI
 from storage.db import make_engine, write_transaction
-from storage.runs import runs_of_job, save_channels, start_run
+from storage.runs import finish_run, runs_of_job, save_channels, start_run
 
 SINCE = datetime(2019, 2, 4, tzinfo=TAIPEI)
 NODES = ["http://10.0.0.5:6800", "http://10.0.0.6:6800", "http://10.0.0.7:6800"]
@@ -192,3 +192,35 @@ def test_a_jobs_runs_are_found_by_the_buzz_job_its_run_recorded(tmp_path: Path) 
         engine.dispose()
     assert [r["id"] for r in found] == [mine]
     assert [c["channel"] for c in found[0]["channels"]] == ["car"]
+
+
+def test_a_shard_that_recorded_nothing_gets_a_failed_run_naming_its_node(tmp_path: Path) -> None:
+    requests = [request("ptt", ("car", "NBA", "Stock"))]
+    shards = plan(requests, NODES[:2], "t")
+    with fresh_database("sqlite", tmp_path) as url:
+        engine = make_engine(url)
+        now = datetime(2019, 2, 11, tzinfo=UTC)
+        with write_transaction(engine) as conn:  # shard 1/2 ran: car and Stock, one of them lost
+            ran = start_run(conn, "ptt", {"buzz_job": shards[0].job}, now)
+            save_channels(
+                conn,
+                ran,
+                [
+                    {"platform": "ptt", "channel": "car", "status": "complete"},
+                    {"platform": "ptt", "channel": "Stock", "status": "incomplete"},
+                ],
+            )
+            finish_run(conn, ran, now, "incomplete", 9, 4, {}, "finished")
+        done = collect(engine, shards, {"ptt": requests[0]}, {})
+        with engine.connect() as conn:
+            runs = runs_of_job(conn, shards[1].job)
+        engine.dispose()
+    (problem,) = done.problems
+    node = NODES[1]
+    assert problem == f"ptt 2/2 (NBA): job t-ptt-2of2 on {node} ended without recording its crawl"
+    (failed,) = runs
+    assert failed["status"] == "failed" and failed["args"]["scrapyd_node"] == NODES[1]
+    assert [(c["channel"], c["status"]) for c in failed["channels"]] == [("NBA", "failed")]
+    (ptt,) = done.outcomes
+    assert (ptt.status, ptt.pages, ptt.threads, ptt.run_id) == ("failed", 9, 4, ran)
+    assert [c["channel"] for c in ptt.channels] == ["NBA", "Stock", "car"]

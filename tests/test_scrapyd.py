@@ -191,13 +191,16 @@ def boards(db_url: str) -> list[tuple[Any, ...]]:
 
 
 def test_dispatched_weekly_stores_the_boards_of_a_local_run(world: World, tmp_path: Path) -> None:
-    with fresh_database(POSTGRESQL, tmp_path) as local_db:
-        local = weekly(world, local_db, tmp_path / "local")
+    nodes = ",".join(world.nodes)
+    # The two runs write to two databases, so they run side by side (the test's time).
+    with fresh_database(POSTGRESQL, tmp_path) as local_db, ThreadPoolExecutor(2) as pool:
+        local_run = pool.submit(weekly, world, local_db, tmp_path / "local")
+        dispatched = weekly(world, world.node_db, tmp_path / "dispatched", "--scrapyd", nodes)
+        local = local_run.result()
         assert local.returncode == 0, local.stdout + local.stderr
         expected = boards(local_db)
-    nodes = ",".join(world.nodes)
-    dispatched = weekly(world, world.node_db, tmp_path / "dispatched", "--scrapyd", nodes)
     assert dispatched.returncode == 0, dispatched.stdout + dispatched.stderr
+    assert "2 Scrapyd runs" in dispatched.stdout, dispatched.stdout
     assert len(expected) > 20
     assert boards(world.node_db) == expected
 
@@ -226,27 +229,33 @@ def test_dispatched_weekly_stores_the_boards_of_a_local_run(world: World, tmp_pa
     assert {c["status"] for c in status["coverage"]} == {"complete"}
 
 
-def test_a_node_that_is_down_fails_its_channels_and_the_week(world: World, tmp_path: Path) -> None:
-    dead = f"http://127.0.0.1:{free_port()}"
-    nodes = f"{world.nodes[0]},{dead}"
+def test_nodes_that_are_down_fail_their_channels_and_the_week(world: World, tmp_path: Path) -> None:
+    # No live node: a crawl costs a Scrapyd job (~10 s); a live shard beside a failed one is
+    # test_dispatch.py's, and test_dispatched_weekly_... covers live nodes.
+    dead = [f"http://127.0.0.1:{free_port()}" for _ in range(2)]
+    nodes = ",".join(dead)
     proc = weekly(
         world, world.node_db, tmp_path, "--sources", "ptt", "--scrapyd", nodes, week=EARLIER
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    lines = [line for line in proc.stderr.splitlines() if dead in line]
-    assert lines and lines[0].startswith("buzz: ptt 2/2 ("), proc.stderr
-    assert "is incomplete" in proc.stderr.splitlines()[-1]
-    first, channel = CHANNELS["ptt"]
+    first, second = CHANNELS["ptt"]
+    errors = proc.stderr.splitlines()
+    assert f"buzz: ptt 1/2 ({first}): scrapyd node down: {dead[0]}: unreachable: " in proc.stderr
+    assert f"buzz: ptt 2/2 ({second}): scrapyd node down: {dead[1]}: unreachable: " in proc.stderr
+    assert "is incomplete" in errors[-1] and "(failed)" in errors[-1], errors[-1]
     engine = make_engine(world.node_db)
     try:
         with engine.connect() as conn:
             status = load_week_status(conn, week_starting(EARLIER).start)
             attempt = job_runs.latest_attempt(conn, "weekly", EARLIER.isoformat())
+            locks = [lock_holder(conn, f"crawl:{s}") for s in world.sites]
     finally:
         engine.dispose()
     assert status is not None
     coverage = {c["channel"]: c for c in status["coverage"] if c["platform"] == "ptt"}
-    assert coverage[channel]["status"] == "failed"
-    assert dead in coverage[channel]["reason"]
-    assert coverage[first]["status"] == "complete", "the live node's shard still counts"
-    assert attempt is not None and attempt.status == "incomplete" and dead in attempt.detail
+    for channel, node in zip(CHANNELS["ptt"], dead, strict=True):
+        assert coverage[channel]["status"] == "failed"
+        assert node in coverage[channel]["reason"]
+    assert attempt is not None and attempt.status == "incomplete" and attempt.exit_code == 1
+    assert dead[0] in attempt.detail and dead[1] in attempt.detail
+    assert locks == [None] * len(world.sites)
