@@ -224,7 +224,11 @@ def dispatch_crawls(
         shards = plan(requests, nodes, tag)
         by_source = {r.source: r for r in requests}
         failed = _start(config, shards, by_source, project)
-        _wait(shards, failed, project, timeout)
+        try:
+            _wait(shards, failed, project, timeout)
+        except BaseException:  # stopped (SIGTERM from the scheduler, Ctrl-C): stop the jobs too
+            _cancel([s for s in shards if s.job not in failed], project)
+            raise
         return collect(engine, shards, by_source, failed)
     finally:
         for source in taken:
@@ -292,12 +296,18 @@ def _wait(shards: Sequence[Shard], failed: dict[str, str], project: str, timeout
         if time.monotonic() > deadline:
             for job, shard in waiting.items():
                 failed[job] = f"timed out after {timeout:g} s on {shard.node}; cancelled"
-                try:
-                    ScrapydNode(shard.node).cancel(project, job)
-                except ScrapydError as exc:
-                    logger.warning("%s: could not cancel job %s: %s", shard.label, job, exc)
+            _cancel(list(waiting.values()), project)
             break
         time.sleep(POLL_EVERY)
+
+
+def _cancel(shards: Sequence[Shard], project: str) -> None:
+    """Ask the nodes to stop some jobs; a node that does not answer is one warning."""
+    for shard in shards:
+        try:
+            ScrapydNode(shard.node).cancel(project, shard.job)
+        except ScrapydError as exc:
+            logger.warning("%s: could not cancel job %s: %s", shard.label, shard.job, exc)
 
 
 def collect(
