@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from buzz.scrapyd_api import check_node_url
 from crawlers.sources import Source, all_sources
 
 
@@ -159,6 +158,8 @@ def _source(path: Path, text: str, source: Source, raw: Any, lookback: int) -> S
 
 def _scrapyd(path: Path, text: str, raw: Any) -> ScrapydSettings:
     """Check the [scrapyd] table."""
+    from buzz.scrapyd_api import check_node_url  # urllib's HTTP client only when configured
+
     section = "scrapyd"
     if not isinstance(raw, Mapping):
         raise _fail(path, text, "", section, "must be a table of settings")
