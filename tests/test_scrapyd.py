@@ -129,12 +129,12 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         config.write_text(render(FileSettings(chosen)), encoding="utf-8")
         env = buzz_env(node_db, sites["ptt"], tmp / "node-env")
         env.update({s.base_url_env: sites[s.name] for s in sources})
-        nodes: list[str] = []
-        for n in (1, 2):
-            proc, url = start_node(tmp / f"node{n}", env)
+        started = [start_node(tmp / f"node{n}", env) for n in (1, 2)]
+        for proc, _ in started:
             stack.callback(stop, proc)
+        for n, (proc, url) in enumerate(started, 1):
             wait_up(url, proc, tmp / f"node{n}")
-            nodes.append(url)
+        nodes = [url for _, url in started]
         with ThreadPoolExecutor(2) as pool:  # each node lists the project's spiders once
             assert all(pool.map(spiders, nodes))
         yield World(sites, config, node_db, nodes)
