@@ -331,7 +331,8 @@ def collect(
                 f"job {shard.job} on {shard.node} ended without recording its crawl"
             )
             request = requests[shard.source]
-            runs.append(_record_failure(engine, shard, request, get(shard.source).platform, why))
+            platform = get(shard.source).platform
+            runs.append(_record_failure(engine, shard, request, platform, missing, why))
             problems.append(
                 f"{shard.label} on {shard.node} ({', '.join(missing)}): {why}"
                 if shard.node not in why
@@ -343,29 +344,19 @@ def collect(
 
 
 def _record_failure(
-    engine: Engine, shard: Shard, request: CrawlRequest, platform: str, why: str
-) -> dict[str, Any]:
-    """Write a failed crawl run for a shard's channels, so the week says why they are missing."""
-    recorded = _failed_rows(engine, shard, request, platform, why, datetime.now(UTC))
-    with engine.connect() as conn:
-        (run,) = [r for r in runs_of_job(conn, shard.job) if r["id"] == recorded]
-    return run
-
-
-def _failed_rows(
     engine: Engine,
     shard: Shard,
     request: CrawlRequest,
     platform: str,
+    channels: Sequence[str],
     why: str,
-    now: datetime,
-) -> int:
-    """The failed run's rows: the run, one failed tally per channel of the shard."""
+) -> dict[str, Any]:
+    """Write a failed crawl run for a shard's missing channels, so the week says why."""
     from crawlers.liveness import me
 
-    holder = me()
+    holder, now = me(), datetime.now(UTC)
     args = {
-        "channels": ",".join(shard.channels),
+        "channels": ",".join(channels),
         "since": request.since.isoformat(),
         "now": request.now.isoformat() if request.now else "",
         "buzz_job": shard.job,
@@ -383,16 +374,15 @@ def _failed_rows(
             covers_from=request.since,
             observed_at=request.now or now,
         )
-        save_channels(
-            conn,
-            run_id,
-            [
-                {"platform": platform, "channel": c, "status": "failed", "detail": why}
-                for c in shard.channels
-            ],
-        )
+        tallies = [
+            {"platform": platform, "channel": c, "status": "failed", "detail": why}
+            for c in channels
+        ]
+        save_channels(conn, run_id, tallies)
         finish_run(conn, run_id, now, "failed", 0, 0, {"scrapyd": 1}, "scrapyd")
-    return run_id
+    with engine.connect() as conn:
+        (run,) = [r for r in runs_of_job(conn, shard.job) if r["id"] == run_id]
+    return run
 
 
 def _outcome(source: str, runs: Sequence[dict[str, Any]]) -> CrawlOutcome:

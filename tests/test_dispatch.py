@@ -194,8 +194,8 @@ def test_a_jobs_runs_are_found_by_the_buzz_job_its_run_recorded(tmp_path: Path) 
     assert [c["channel"] for c in found[0]["channels"]] == ["car"]
 
 
-def test_a_shard_that_recorded_nothing_gets_a_failed_run_naming_its_node(tmp_path: Path) -> None:
-    requests = [request("ptt", ("car", "NBA", "Stock"))]
+def test_channels_a_shard_did_not_record_get_a_failed_run_naming_its_node(tmp_path: Path) -> None:
+    requests = [request("ptt", ("car", "NBA", "Stock", "Food"))]
     shards = plan(requests, NODES[:2], "t")
     with fresh_database("sqlite", tmp_path) as url:
         engine = make_engine(url)
@@ -211,6 +211,12 @@ def test_a_shard_that_recorded_nothing_gets_a_failed_run_naming_its_node(tmp_pat
                 ],
             )
             finish_run(conn, ran, now, "incomplete", 9, 4, {}, "finished")
+            # shard 2/2 (NBA, Food) recorded Food only: its process died before NBA's tally
+            part = start_run(conn, "ptt", {"buzz_job": shards[1].job}, now)
+            save_channels(
+                conn, part, [{"platform": "ptt", "channel": "Food", "status": "complete"}]
+            )
+            finish_run(conn, part, now, "complete", 3, 1, {}, "finished")
         done = collect(engine, shards, {"ptt": requests[0]}, {})
         with engine.connect() as conn:
             runs = runs_of_job(conn, shards[1].job)
@@ -218,9 +224,15 @@ def test_a_shard_that_recorded_nothing_gets_a_failed_run_naming_its_node(tmp_pat
     (problem,) = done.problems
     node = NODES[1]
     assert problem == f"ptt 2/2 (NBA): job t-ptt-2of2 on {node} ended without recording its crawl"
-    (failed,) = runs
+    assert len(runs) == 2 and runs[0]["id"] == part
+    failed = runs[1]
     assert failed["status"] == "failed" and failed["args"]["scrapyd_node"] == NODES[1]
     assert [(c["channel"], c["status"]) for c in failed["channels"]] == [("NBA", "failed")]
     (ptt,) = done.outcomes
-    assert (ptt.status, ptt.pages, ptt.threads, ptt.run_id) == ("failed", 9, 4, ran)
-    assert [c["channel"] for c in ptt.channels] == ["NBA", "Stock", "car"]
+    assert (ptt.status, ptt.pages, ptt.threads, ptt.run_id) == ("failed", 12, 5, ran)
+    assert [(c["channel"], c["status"]) for c in ptt.channels] == [
+        ("Food", "complete"),
+        ("NBA", "failed"),
+        ("Stock", "incomplete"),
+        ("car", "complete"),
+    ]
