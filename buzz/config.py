@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from buzz.configfile import ConfigFileError, SourceSettings, load
+from buzz.configfile import ConfigFileError, ScrapydSettings, SourceSettings, load
 from crawlers.home import data_home, default_database_url
 from crawlers.sources import Source, all_sources
 
@@ -35,6 +35,7 @@ class Config:
     lookback_days: int = 14
     config_path: Path | None = None
     rules_path: Path | None = None  # buzz.toml's `rules`: the exclusion rules file
+    scrapyd: ScrapydSettings = field(default_factory=ScrapydSettings)  # buzz.toml [scrapyd]
 
     @property
     def idf_path(self) -> Path:
@@ -103,6 +104,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         lookback_days=file.lookback_days,
         config_path=file.path,
         rules_path=file.rules,
+        scrapyd=file.scrapyd,
     )
 
 

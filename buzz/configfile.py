@@ -10,6 +10,11 @@ base_url = "https://www.ptt.cc"   # optional; the <SOURCE>_BASE_URL variable win
 delay = 1.0                       # seconds between requests to the site (DOWNLOAD_DELAY)
 concurrency = 4                   # requests in flight to the site at once
 enabled = true
+
+[scrapyd]                         # optional: crawl on Scrapyd nodes instead of this machine
+nodes = ["http://10.0.0.5:6800", "http://10.0.0.6:6800"]
+project = "buzz"                  # the project name the nodes know (scrapyd.conf [settings])
+timeout = 21600                   # seconds a dispatched crawl may take before it is cancelled
 ```
 
 Sources not named are not crawled. A file that is not valid TOML, or names an unknown source
@@ -23,7 +28,7 @@ import json
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +53,15 @@ class SourceSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ScrapydSettings:
+    """Where dispatched crawls run: Scrapyd node URLs, the project they know, the time limit."""
+
+    nodes: tuple[str, ...] = ()
+    project: str = "buzz"
+    timeout: float = 21600.0
+
+
+@dataclass(frozen=True, slots=True)
 class FileSettings:
     """What buzz.toml says (or the defaults, when there is no file)."""
 
@@ -55,10 +69,12 @@ class FileSettings:
     lookback_days: int = 14
     path: Path | None = None
     rules: Path | None = None  # the exclusion rules file, relative paths from buzz.toml's folder
+    scrapyd: ScrapydSettings = field(default_factory=ScrapydSettings)
 
 
 SOURCE_KEYS = {"channels", "base_url", "delay", "concurrency", "enabled", "browser"}
-TOP_KEYS = {"lookback_days", "sources", "rules"}
+TOP_KEYS = {"lookback_days", "sources", "rules", "scrapyd"}
+SCRAPYD_KEYS = {"nodes", "project", "timeout"}
 
 
 def defaults() -> FileSettings:
@@ -140,6 +156,40 @@ def _source(path: Path, text: str, source: Source, raw: Any, lookback: int) -> S
     )
 
 
+def _scrapyd(path: Path, text: str, raw: Any) -> ScrapydSettings:
+    """Check the [scrapyd] table."""
+    from buzz.scrapyd_api import check_node_url  # urllib's HTTP client only when configured
+
+    section = "scrapyd"
+    if not isinstance(raw, Mapping):
+        raise _fail(path, text, "", section, "must be a table of settings")
+    for key in raw:
+        if key not in SCRAPYD_KEYS:
+            known = ", ".join(sorted(SCRAPYD_KEYS))
+            raise _fail(path, text, str(key), section, f"unknown key (known: {known})")
+    nodes = raw.get("nodes", [])
+    if not isinstance(nodes, list) or not all(isinstance(n, str) for n in nodes):
+        raise _fail(path, text, "nodes", section, "must be a list of Scrapyd URLs in quotes")
+    checked: list[str] = []
+    for node in nodes:
+        try:
+            url = check_node_url(node)
+        except ValueError as exc:
+            raise _fail(path, text, "nodes", section, str(exc)) from None
+        if url in checked:
+            raise _fail(path, text, "nodes", section, f"{url} is named twice")
+        checked.append(url)
+    project = raw.get("project", "buzz")
+    if not isinstance(project, str) or not re.fullmatch(r"[A-Za-z0-9_.-]+", project):
+        raise _fail(path, text, "project", section, 'must be a project name like "buzz"')
+    timeout = raw.get("timeout", 21600)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise _fail(path, text, "timeout", section, "must be a number of seconds")
+    if not 1 <= timeout <= 7 * 86400:
+        raise _fail(path, text, "timeout", section, "must be between 1 second and 7 days")
+    return ScrapydSettings(tuple(checked), project, float(timeout))
+
+
 def parse(text: str, path: Path) -> FileSettings:
     """Check buzz.toml's text; ConfigFileError with file, line and key when it is wrong."""
     try:
@@ -170,7 +220,8 @@ def parse(text: str, path: Path) -> FileSettings:
     if rules is not None and (not isinstance(rules, str) or not rules.strip()):
         raise _fail(path, text, "rules", None, "must be the path of a rules file")
     rules_path = None if rules is None else path.parent / Path(rules).expanduser()
-    return FileSettings(tuple(found), lookback, path, rules_path)
+    scrapyd = _scrapyd(path, text, data["scrapyd"]) if "scrapyd" in data else ScrapydSettings()
+    return FileSettings(tuple(found), lookback, path, rules_path, scrapyd)
 
 
 def load(path: Path, required: bool = False) -> FileSettings:
@@ -211,5 +262,11 @@ def render(settings: FileSettings) -> str:
             lines.append("enabled = false")
         if s.browser:
             lines.append("browser = true")
+        lines.append("")
+    if settings.scrapyd != ScrapydSettings():
+        lines.append("[scrapyd]")
+        lines.append("nodes = [" + ", ".join(json.dumps(n) for n in settings.scrapyd.nodes) + "]")
+        lines.append(f"project = {json.dumps(settings.scrapyd.project)}")
+        lines.append(f"timeout = {settings.scrapyd.timeout:g}")
         lines.append("")
     return "\n".join(lines)

@@ -162,6 +162,8 @@ class Outcome:
 
     status: str = "failed"
     """The status a non-zero exit records: `failed`, or `incomplete` for a partial crawl."""
+    detail: str = ""
+    """What the attempt records beside its status (the failed Scrapyd shards, one per `;`)."""
 
 
 def exit_code_of(exc: BaseException) -> int:
@@ -187,12 +189,13 @@ def recorded_week(config: Config, job_run_id: int) -> Iterator[Outcome]:
     except BaseException as exc:
         code = exit_code_of(exc)
         if code == 0:
-            finish_week(config, job_run_id, _success(outcome), 0)
+            finish_week(config, job_run_id, _success(outcome), 0, outcome.detail)
         else:
-            detail = "" if isinstance(exc, typer.Exit | SystemExit) else _describe(exc)
+            ended = isinstance(exc, typer.Exit | SystemExit)
+            detail = outcome.detail if ended else _describe(exc)
             finish_week(config, job_run_id, outcome.status, code, detail)
         raise
-    finish_week(config, job_run_id, _success(outcome), 0)
+    finish_week(config, job_run_id, _success(outcome), 0, outcome.detail)
 
 
 def _success(outcome: Outcome) -> str:

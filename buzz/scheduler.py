@@ -173,10 +173,11 @@ def make_scheduler(engine: Engine) -> Any:
 
 
 def job_kwargs(
-    boards: str | None, now: str | None, sources: str | None = None
+    boards: str | None, now: str | None, sources: str | None = None, scrapyd: str | None = None
 ) -> dict[str, str | None]:
-    """The persisted arguments of the scheduled job."""
-    return {"boards": boards, "now": now, "sources": sources}
+    """The persisted arguments of the scheduled job (scrapyd only when given: older jobs match)."""
+    kwargs = {"boards": boards, "now": now, "sources": sources}
+    return {**kwargs, "scrapyd": scrapyd} if scrapyd else kwargs
 
 
 def ensure_job(scheduler: Any, at: At, kwargs: dict[str, str | None]) -> str:
@@ -248,9 +249,13 @@ class Runtime:
 RUNTIME = Runtime()
 
 
-def passthrough(boards: str | None, now: str | None, sources: str | None = None) -> list[str]:
+def passthrough(
+    boards: str | None, now: str | None, sources: str | None = None, scrapyd: str | None = None
+) -> list[str]:
     """The options the child weekly gets from the scheduler's command line."""
     args: list[str] = []
+    if scrapyd:
+        args += ["--scrapyd", scrapyd]
     if now:
         args += ["--now", now]
     if sources:
@@ -261,7 +266,10 @@ def passthrough(boards: str | None, now: str | None, sources: str | None = None)
 
 
 def scheduled_weekly(
-    boards: str | None = None, now: str | None = None, sources: str | None = None
+    boards: str | None = None,
+    now: str | None = None,
+    sources: str | None = None,
+    scrapyd: str | None = None,
 ) -> None:
     """The scheduled job: claim each week to run and run it in a child `buzz weekly`."""
     from buzz.jobs import engine_for
@@ -275,7 +283,8 @@ def scheduled_weekly(
         for window in weeks:
             if RUNTIME.stopping.is_set():
                 break
-            run_scheduled_week(config, engine, window, passthrough(boards, now, sources))
+            extra = passthrough(boards, now, sources, scrapyd)
+            run_scheduled_week(config, engine, window, extra)
     finally:
         engine.dispose()
 
@@ -335,7 +344,12 @@ def _record_exit(engine: Engine, run_id: int, code: int) -> str:
 
 
 def serve(
-    config: Config, at: At, boards: str | None, now: str | None, sources: str | None = None
+    config: Config,
+    at: At,
+    boards: str | None,
+    now: str | None,
+    sources: str | None = None,
+    scrapyd: str | None = None,
 ) -> None:
     """Run the scheduler until SIGINT or SIGTERM, then stop cleanly (the child gets the signal)."""
     from buzz.jobs import engine_for
@@ -351,7 +365,7 @@ def serve(
         scheduler.start(paused=True)
         logger.info(
             "%s; pid %d; Ctrl-C to stop",
-            ensure_job(scheduler, at, job_kwargs(boards, now, sources)),
+            ensure_job(scheduler, at, job_kwargs(boards, now, sources, scrapyd)),
             os.getpid(),
         )
         job = scheduler.get_job(JOB_ID)

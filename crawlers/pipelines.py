@@ -47,9 +47,19 @@ class CrawlRefused(RuntimeError):
     """Another live process holds this source's crawl lock."""
 
 
-def lock_key(source: str) -> str:
-    """The database lock one crawl of a source holds."""
-    return f"crawl:{source}"
+def lock_key(source: str, shard: str = "") -> str:
+    """The database lock one crawl of a source holds; a shard `i/n` of it has its own."""
+    if not shard:
+        return f"crawl:{source}"
+    index, count = shard.split("/")
+    return f"crawl:{source}/{index}of{count}"
+
+
+def shard_of(crawler: Crawler) -> str:
+    """The shard `i/n` a crawl does: its `buzz_shard` spider argument, else BUZZ_SHARD."""
+    spider = crawler.spider
+    shard = getattr(spider, "buzz_shard", "") if spider is not None else ""
+    return str(shard or crawler.settings.get("BUZZ_SHARD") or "")
 
 
 def records(item: ThreadItem) -> tuple[ThreadRecord, list[ReplyRecord]]:
@@ -153,6 +163,7 @@ class StoragePipeline:
         self.run_id: int | None = None
         self.crawler: Crawler | None = None
         self.source_name = "unknown"
+        self.lock = lock_key(self.source_name)
         self.holder = me()
         self.heartbeat: task.LoopingCall | None = None
         self.tally: CrawlTally | None = None
@@ -178,6 +189,7 @@ class StoragePipeline:
             pipeline.source = get(pipeline.source_name)
         except KeyError:
             pipeline.source = None
+        pipeline.lock = lock_key(pipeline.source_name, shard_of(crawler))
         pipeline.take_lock()
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
@@ -187,7 +199,7 @@ class StoragePipeline:
         now = datetime.now(UTC)
         host, pid = self.holder.host, self.holder.pid
         with write_transaction(self.engine) as conn:
-            ok, other = acquire_lock(conn, lock_key(self.source_name), host, pid, now, holder_alive)
+            ok, other = acquire_lock(conn, self.lock, host, pid, now, holder_alive)
         if not ok and other is not None:
             raise CrawlRefused(
                 f"another {self.source_name} crawl is running (run {other.run_id or '?'}, pid "
@@ -214,7 +226,7 @@ class StoragePipeline:
                 covers_from=getattr(spider, "since", None),
                 observed_at=getattr(spider, "now", None) or now,
             )
-            attach_run(conn, lock_key(self.source_name), self.holder.host, self.holder.pid, run_id)
+            attach_run(conn, self.lock, self.holder.host, self.holder.pid, run_id)
             return run_id
 
     async def open_spider(self) -> None:
@@ -234,9 +246,7 @@ class StoragePipeline:
             with write_transaction(self.engine) as conn:
                 if self.run_id is not None:
                     heartbeat_run(conn, self.run_id, now)
-                heartbeat_lock(
-                    conn, lock_key(self.source_name), self.holder.host, self.holder.pid, now
-                )
+                heartbeat_lock(conn, self.lock, self.holder.host, self.holder.pid, now)
 
         def done(future: Any) -> None:
             if future.exception() is not None:
@@ -379,7 +389,7 @@ class StoragePipeline:
         """Give the source's lock back and close the engine."""
         try:
             with write_transaction(self.engine) as conn:
-                release_lock(conn, lock_key(self.source_name), self.holder.host, self.holder.pid)
+                release_lock(conn, self.lock, self.holder.host, self.holder.pid)
         except DBAPIError as exc:
             logger.warning("could not release the crawl lock: %s", exc.orig or exc)
         self.engine.dispose()

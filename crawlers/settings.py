@@ -26,6 +26,8 @@ for _source in all_sources():
 BUZZ_DATABASE_URL = default_database_url()
 BUZZ_LOOKBACK_DAYS = int(os.environ.get("BUZZ_LOOKBACK_DAYS", "14"))
 BUZZ_WRITE_BATCH = 50
+# A dispatched crawl's shard `i/n` (its `buzz_shard` spider argument wins): its own crawl lock.
+BUZZ_SHARD = os.environ.get("BUZZ_SHARD", "")
 BUZZ_PROGRESS_INTERVAL = float(os.environ.get("BUZZ_PROGRESS_INTERVAL", "0"))
 
 CONCURRENT_REQUESTS = 16

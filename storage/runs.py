@@ -192,6 +192,22 @@ def list_runs(conn: Connection, limit: int = 20, source: str | None = None) -> l
     return runs
 
 
+def runs_of_job(conn: Connection, job: str) -> list[dict[str, Any]]:
+    """The runs a dispatched job recorded (its `buzz_job` argument), oldest first, with channels."""
+    # args is JSON text written with sort_keys: narrow in SQL, then check the decoded value.
+    needle = json.dumps({"buzz_job": job}, ensure_ascii=False)[1:-1]
+    stmt = (
+        select(crawl_runs)
+        .where(crawl_runs.c.args.contains(needle, autoescape=True))
+        .order_by(crawl_runs.c.started_at, crawl_runs.c.id)
+    )
+    runs = [r for r in map(_run_row, conn.execute(stmt)) if r["args"].get("buzz_job") == job]
+    channels = run_channels(conn, [r["id"] for r in runs])
+    for run in runs:
+        run["channels"] = channels[run["id"]]
+    return runs
+
+
 def crawl_sources(conn: Connection) -> list[str]:
     """Every source that has a crawl run, by name."""
     stmt = select(crawl_runs.c.source).distinct().order_by(crawl_runs.c.source)

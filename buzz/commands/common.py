@@ -108,3 +108,26 @@ def sources_option(text: str | None, configured: Sequence[str]) -> list[str]:
     if bad or not wanted:
         fail(f"--sources: {','.join(bad) or text!r} is not one of {', '.join(names())}")
     return wanted
+
+
+def scrapyd_option(text: str | None) -> list[str]:
+    """Split --scrapyd on commas into checked Scrapyd URLs (empty when not given)."""
+    from buzz.scrapyd_api import check_node_url
+
+    if text is None:
+        return []
+    nodes: list[str] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            url = check_node_url(part)
+        except ValueError as exc:
+            fail(f"--scrapyd: {exc}")
+        if url not in nodes:
+            nodes.append(url)
+    if not nodes:
+        fail(
+            f"--scrapyd: {text!r} names no Scrapyd URL (e.g. http://10.0.0.5:6800,http://10.0.0.6:6800)"
+        )
+    return nodes

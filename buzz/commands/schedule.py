@@ -8,7 +8,7 @@ from datetime import datetime
 
 import typer
 
-from buzz.commands.common import datetime_option, names_option, sources_option
+from buzz.commands.common import datetime_option, names_option, scrapyd_option, sources_option
 from buzz.config import load_config
 from buzz.errors import fail
 from ranking.windows import TAIPEI
@@ -30,7 +30,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command(
         "schedule",
-        epilog="Example: buzz schedule --at 'mon 06:00'  (or --dry-run to see the next runs)",
+        epilog="Example: buzz schedule --at 'mon 06:00'  (or --dry-run to see the next runs; "
+        "--scrapyd http://10.0.0.5:6800,http://10.0.0.6:6800 crawls on Scrapyd nodes)",
     )
     def schedule(
         at: str = typer.Option(
@@ -50,6 +51,12 @@ def register(app: typer.Typer) -> None:
             "--boards",
             help="Channels passed to the child weekly (with one source).",
         ),
+        scrapyd: str = typer.Option(
+            None,
+            "--scrapyd",
+            help="Scrapyd URLs passed to the child weekly, which crawls on them "
+            "(default: buzz.toml's [scrapyd] nodes).",
+        ),
     ) -> None:
         """Run the weekly job every week until stopped; slots missed while down run on start."""
         from buzz.scheduler import next_runs, parse_at, serve
@@ -63,9 +70,12 @@ def register(app: typer.Typer) -> None:
             sources = ",".join(sources_option(sources, []))
         if boards is not None:
             boards = ",".join(names_option("--channels", boards))
+        if scrapyd is not None:
+            scrapyd = ",".join(scrapyd_option(scrapyd))
         if dry_run:
             for fire in next_runs(slot, datetime.now(TAIPEI)):
                 typer.echo(f"next weekly run: {fire.isoformat()}")
             return
         _log_to_stdout()
-        serve(load_config(), slot, boards, None if now_dt is None else now_dt.isoformat(), sources)
+        when = None if now_dt is None else now_dt.isoformat()
+        serve(load_config(), slot, boards, when, sources, scrapyd)

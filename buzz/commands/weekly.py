@@ -6,9 +6,15 @@ from pathlib import Path
 
 import typer
 
-from buzz.commands.common import channels_option, datetime_option, sources_option, week_option
+from buzz.commands.common import (
+    channels_option,
+    datetime_option,
+    scrapyd_option,
+    sources_option,
+    week_option,
+)
 from buzz.config import load_config
-from buzz.errors import fail
+from buzz.errors import EXIT_FAILED, fail
 from buzz.job_claims import claim_week, recorded_week
 from buzz.summary import print_summary
 from crawlers.sources import all_sources
@@ -26,8 +32,13 @@ def register(app: typer.Typer) -> None:
 
     first = all_sources()[0]
     example = f"--sources {first.name} --channels {','.join(first.default_channels[:2])}"
+    nodes = "--scrapyd http://10.0.0.5:6800,http://10.0.0.6:6800"
 
-    @app.command("weekly", epilog=f"Example: buzz weekly --week 2019-02-04 {example}")
+    @app.command(
+        "weekly",
+        epilog=f"Example: buzz weekly --week 2019-02-04 {example}  "
+        f"(on Scrapyd nodes: buzz weekly {nodes})",
+    )
     def weekly(
         week: str = typer.Option(None, help="Week start, a Monday (default: last complete week)."),
         sources: str = typer.Option(
@@ -51,6 +62,12 @@ def register(app: typer.Typer) -> None:
             "--allow-incomplete",
             help="Exit 0 even when channels are incomplete (the report stays marked).",
         ),
+        scrapyd: str = typer.Option(
+            None,
+            "--scrapyd",
+            help="Comma-separated Scrapyd URLs to crawl on, channels sharded over them "
+            "(default: buzz.toml's [scrapyd] nodes, else crawl on this machine).",
+        ),
         job_run: int = typer.Option(None, "--job-run", hidden=True, help="The scheduler's claim."),
         rules_file: Path = typer.Option(
             None,
@@ -63,7 +80,8 @@ def register(app: typer.Typer) -> None:
 
         Exits 1 when any channel could not be crawled completely (the report is still written,
         marked incomplete, with the reason per channel), 3 when the week is already done or
-        being done by another run.
+        being done by another run. With Scrapyd nodes, a node that is down or a job that
+        records no crawl makes its channels failed, with one line naming the node.
         """
         from buzz.jobs import (
             CrawlRequest,
@@ -76,6 +94,7 @@ def register(app: typer.Typer) -> None:
         from buzz.summary import print_crawl
 
         config = load_config()
+        nodes = scrapyd_option(scrapyd) or list(config.scrapyd.nodes)
         now_dt = datetime_option("--now", now)
         window = week_option(week, now_dt, provisional=provisional)
         if rules_file is not None:
@@ -97,8 +116,22 @@ def register(app: typer.Typer) -> None:
         ]
         trigger = "manual" if job_run is None else "schedule"
         run_id = claim_week(config, window, trigger, force=force, job_run_id=job_run)
+        problems: list[str] = []
         with recorded_week(config, run_id) as outcome:
-            for crawled in run_crawls(config, requests):
+            if nodes:
+                from buzz.dispatch import dispatch_crawls
+
+                settings = config.scrapyd
+                dispatched = dispatch_crawls(
+                    config, requests, nodes, settings.project, settings.timeout
+                )
+                crawls, problems = dispatched.outcomes, dispatched.problems
+                for line in problems:
+                    typer.echo(f"buzz: {line}", err=True)
+                outcome.detail = "; ".join(problems)[:500]
+            else:
+                crawls = run_crawls(config, requests)
+            for crawled in crawls:
                 print_crawl(crawled, details=False)
             boards_ = rank_week(
                 config,
@@ -112,6 +145,12 @@ def register(app: typer.Typer) -> None:
             paths, _ = report_week(config, window, provisional=provisional)
             for n, path in enumerate(paths.all()):
                 typer.echo(f"{'report:' if n == 0 else '':<8}{path}")
-            if boards_.incomplete:
+            if boards_.incomplete or problems:
                 outcome.status = "incomplete"
             exit_for_incomplete(boards_, allow_incomplete)
+            if problems and not allow_incomplete:
+                fail(
+                    f"week {window.week_id}: {len(problems)} Scrapyd shards failed "
+                    f"({problems[0]}); pass --allow-incomplete to accept it",
+                    code=EXIT_FAILED,
+                )

@@ -42,6 +42,17 @@ def parse_since(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=TAIPEI)
 
 
+def parse_shard(text: str) -> str:
+    """Check a `buzz_shard` argument: `i/n` with 1 <= i <= n, or empty for a whole crawl."""
+    text = text.strip()
+    if not text:
+        return ""
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise ValueError(f"buzz_shard={text!r} is not a shard like 1/2 (i of n, 1 <= i <= n)")
+    return f"{int(index)}/{int(count)}"
+
+
 def challenge_reason(message: str) -> bool:
     """Whether a parse refusal means the site answered with a challenge or gate, not a page."""
     return "challenge" in message or "over-18" in message
@@ -58,6 +69,8 @@ class SourceSpider(Spider):
         since: str = "",
         lookback_days: str | int | None = None,
         now: str | None = None,
+        buzz_job: str = "",
+        buzz_shard: str = "",
         **kwargs: Any,
     ) -> None:
         legacy = kwargs.pop("boards", "")  # `-a boards=` predates `channels` for PTT
@@ -74,18 +87,25 @@ class SourceSpider(Spider):
         if self.now is not None and self.now.tzinfo is None:
             self.now = self.now.replace(tzinfo=TAIPEI)
         self.cutoff = self.since
+        self.buzz_job = buzz_job.strip()
+        self.buzz_shard = parse_shard(buzz_shard)
         self.tally = CrawlTally(self.source.platform, self.channels)
 
     @property
     def run_args(self) -> dict[str, str]:
-        """What this run was asked to do, recorded with the crawl run."""
-        return {
+        """What this run was asked to do, recorded with the crawl run (and a dispatched job id)."""
+        args = {
             "channels": ",".join(self.channels),
             "since": self.since.isoformat(),
             "lookback_days": "" if self.lookback_arg is None else str(self.lookback_arg),
             "now": self.now.isoformat() if self.now else "",
             "base_url": self.base_url,
         }
+        if self.buzz_job:
+            args["buzz_job"] = self.buzz_job
+        if self.buzz_shard:
+            args["buzz_shard"] = self.buzz_shard
+        return args
 
     @property
     def base_url(self) -> str:
