@@ -142,7 +142,8 @@ NO_CHANNEL = (
     b' "pageInfo": {"totalResults": 0, "resultsPerPage": 5}}'
 )
 PLAYLIST = b"""{
-  "kind": "youtube#playlistItemListResponse", "etag": "\\"x/p\\"", "nextPageToken": "EAAaBlBUOkNBVQ",
+  "kind": "youtube#playlistItemListResponse", "etag": "\\"x/p\\"",
+  "nextPageToken": "EAAaBlBUOkNBVQ",
   "items": [
     {"kind": "youtube#playlistItem", "etag": "\\"x/1\\"", "id": "VVVf",
      "snippet": {"publishedAt": "2019-03-21T20:37:49Z", "title": "What are Actions on Google",
