@@ -16,7 +16,7 @@ CHANNELS: tuple[tuple[str, str, float], ...] = (
     # (shown name = handle, topic words, videos per day)
     ("胡子Huzi", "生活 美國 台灣 文化", 0.9),
     ("TheKellyYang", "健身 美食 生活 開箱", 0.7),
-    ("VITO維特", "遊戲 實況 電競 開箱", 2.6),
+    ("VITO維特", "遊戲 攻略 電競 開箱", 2.6),
 )
 TITLES = (
     "{t}的那些事",
