@@ -90,7 +90,7 @@ class YoutubeSpider(SourceSpider):
             tally = self.tally[channel]
             tally.root_loss = "failed"
             tally.root_note = f"no API key: set {youtube.KEY_ENV} to a YouTube Data API v3 key"
-            self.logger.warning("%s: %s is not set; nothing asked", channel, youtube.KEY_ENV)
+            self.logger.debug("%s: %s is not set; nothing asked", channel, youtube.KEY_ENV)
             return []
         name = channel.removeprefix("@")
         by = {"id": name} if name.startswith("UC") and len(name) == 24 else {"forHandle": name}

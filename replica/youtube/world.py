@@ -11,6 +11,9 @@ from replica.clock import DATA_END, DATA_START, DEFAULT_SEED, TAIPEI
 
 _ID = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 REFERENCE_WEEK = datetime(2019, 2, 4, tzinfo=TAIPEI)
+EARLY = datetime(2019, 2, 7, 12, 0, tzinfo=TAIPEI)
+DELETED = datetime(2019, 2, 9, 12, 0, tzinfo=TAIPEI)
+"""A video of each channel seen at EARLY (the end-to-end tests' first clock) is deleted then."""
 
 CHANNELS: tuple[tuple[str, str, float], ...] = (
     # (shown name = handle, topic words, videos per day)
@@ -19,13 +22,56 @@ CHANNELS: tuple[tuple[str, str, float], ...] = (
     ("VITO維特", "遊戲 攻略 電競 開箱", 2.6),
 )
 TITLES = (
-    "{t}的那些事",
-    "第一次{t}！超緊張",
-    "【{t}】大家最想知道的問題",
-    "{t}挑戰 結果出乎意料",
-    "聊聊{t} 我的真心話",
-    "{t} vlog 一日行程",
-    "{t}開箱 值得買嗎？",
+    "{x}的那些事",
+    "第一次{x}！超緊張",
+    "【{t}】{x}大家最想知道的問題",
+    "{x}挑戰 結果出乎意料",
+    "聊聊{x} 我的{t}真心話",
+    "{t} vlog {x}一日行程",
+    "{x}開箱 值得買嗎？",
+    "{t}｜{x}到底好不好",
+)
+SUBJECTS = (
+    "便利商店",
+    "夜市",
+    "高鐵",
+    "租房",
+    "搬家",
+    "健身房",
+    "早餐店",
+    "咖啡廳",
+    "手搖飲",
+    "機車",
+    "颱風天",
+    "過年",
+    "年終",
+    "考駕照",
+    "露營",
+    "滑雪",
+    "泡溫泉",
+    "看牙醫",
+    "剪頭髮",
+    "養貓",
+    "養狗",
+    "網購",
+    "二手衣",
+    "電動車",
+    "高爾夫",
+    "拉麵",
+    "火鍋",
+    "燒肉",
+    "甜點",
+    "麵包店",
+    "書店",
+    "演唱會",
+    "遊樂園",
+    "動物園",
+    "博物館",
+    "海邊",
+    "爬山",
+    "跑馬拉松",
+    "學日文",
+    "打工",
 )
 GIVEAWAYS = (
     ("【抽獎】{t}開箱 留言抽3位送無線耳機", "訂閱頻道+按讚+留言就能參加抽獎！\n2/10 晚上開獎"),
@@ -225,10 +271,19 @@ def _threads(
     return threads
 
 
+def _pattern(title: str) -> str:
+    """A title with digits, spaces and punctuation dropped: repeats of one look like a series."""
+    return "".join(ch for ch in title.lower() if ch.isalpha())
+
+
 def _video(rng: random.Random, channel: Channel, at: datetime) -> Video:
-    """A plain upload."""
-    topic = rng.choice(channel.topics)
-    title = rng.choice(TITLES).format(t=topic)
+    """A plain upload, its title unlike the channel's earlier ones (no series by accident)."""
+    used = {_pattern(v.title) for v in channel.videos}
+    for _ in range(200):
+        topic = rng.choice(channel.topics)
+        title = rng.choice(TITLES).format(t=topic, x=rng.choice(SUBJECTS))
+        if _pattern(title) not in used:
+            break
     description = f"今天來聊{topic}！\n喜歡的話請訂閱 {channel.name}\n#{topic}"
     return Video(ident(rng, 11), channel, title, description, _second(at))
 
@@ -284,13 +339,24 @@ def _plant(rng: random.Random, users: list[tuple[str, str]], channels: dict[str,
         video = Video(
             ident(rng, 11),
             channel,
-            title.format(t=rng.choice(channel.topics)),
+            title.format(t=rng.choice(SUBJECTS)),
             body,
             _second(at),
             kind="giveaway",
         )
         video.threads = _threads(rng, users, video, rng.randint(120, 180), GIVEAWAY_PHRASES)
         channel.videos.append(video)
+    for channel in channels.values():
+        seen = [
+            v
+            for v in channel.videos
+            if REFERENCE_WEEK - timedelta(days=7) <= v.at < EARLY - timedelta(days=1)
+            and v.threads
+            and not v.comments_disabled
+            and v.deleted_at is None
+            and v.kind == "normal"
+        ]
+        seen[-1].deleted_at = DELETED
     channel = channels[names[-1]]
     busy = _video(rng, channel, REFERENCE_WEEK - timedelta(days=2, hours=3))
     busy.threads = _threads(rng, users, busy, 230, PHRASES)
