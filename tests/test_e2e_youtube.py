@@ -151,8 +151,6 @@ def test_crawls_match_truth_see_deletions_spend_counted_units_and_rank(
         assert run["status"] == "complete"
         units = [int(c["detail"].split("spent ")[1].split()[0]) for c in run["channels"]]
         assert sum(units) == spent > 3 * len(CHANNELS)  # what the replica charged, exactly
-        listed = buzz(["crawl", "runs"], db_url, site, tmp_path).stdout
-        assert "quota units" in listed
 
         buzz(["rank", "--week", WEEK.isoformat()], db_url, site, tmp_path)
         config = load_config({"BUZZ_DATABASE_URL": db_url, "BUZZ_HOME": str(tmp_path / "home")})
@@ -237,7 +235,10 @@ def test_a_spent_quota_stops_the_crawl_and_leaves_every_channel_incomplete(
         args = ["weekly", "--week", WEEK.isoformat(), "--now", site.now.isoformat()]
         proc = buzz([*args, "--sources", "youtube"], db_url, site, tmp_path, expect=1)
         (run,) = runs(db_url, site, tmp_path)
+        listed = buzz(["crawl", "runs"], db_url, site, tmp_path).stdout
         assert site.server.site.units_spent() == 60  # type: ignore[attr-defined]
+    assert listed.count("crawl ended early: quota_exceeded") == len(CHANNELS)
+    assert listed.count(" quota units") == len(CHANNELS)
     assert run["status"] == "incomplete" and run["finish_reason"] == "quota_exceeded"
     assert {c["status"] for c in run["channels"]} == {"incomplete"}
     assert all("quota_exceeded" in c["detail"] for c in run["channels"])

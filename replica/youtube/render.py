@@ -15,8 +15,8 @@ ROBOTS_TXT = "User-agent: *\nAllow: /\n"
 
 
 def dumps(value: Any) -> bytes:
-    """JSON as the API sends it: indented, non-ASCII escaped."""
-    return json.dumps(value, indent=2).encode()
+    """JSON as the API sends it: indented UTF-8, text as it is (markup in comments escaped)."""
+    return json.dumps(value, indent=2, ensure_ascii=False).encode()
 
 
 def etag(*parts: object) -> str:
