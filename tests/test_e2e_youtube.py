@@ -32,6 +32,7 @@ from replica.youtube.site import CREDENTIAL, make_site
 from replica.youtube.truth import week_truth
 from storage.db import make_engine
 from storage.models import Reply, Thread
+from storage.runs import list_runs
 
 pytestmark = pytest.mark.e2e
 
@@ -75,10 +76,14 @@ def crawl(
     return buzz([*args, "--now", site.now.isoformat()], db_url, site, tmp, expect, **env)
 
 
-def runs(db_url: str, site: RunningReplica, tmp: Path) -> list[dict[str, Any]]:
-    """`buzz crawl runs --json`, newest first."""
-    out = buzz(["crawl", "runs", "--json"], db_url, site, tmp).stdout
-    return [json.loads(line) for line in out.splitlines()]
+def runs(db_url: str) -> list[dict[str, Any]]:
+    """The crawl runs `buzz crawl runs --json` lists, newest first, read in-process."""
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return list_runs(conn)
+    finally:
+        engine.dispose()
 
 
 def in_range(t: dict[str, Any]) -> bool:
@@ -129,7 +134,7 @@ def test_crawls_match_truth_see_deletions_spend_counted_units_and_rank(
     with serve_in_thread("youtube", now=DEFAULT_NOW) as site:
         crawl(db_url, site, tmp_path)
         spent = site.server.site.units_spent()  # type: ignore[attr-defined]
-        (run, *_) = runs(db_url, site, tmp_path)
+        (run, *_) = runs(db_url)
         truth = week_truth(WEEK, site.now, site.seed)
         window = week_starting(WEEK)
         counts = stored_counts(db_url, window.start, window.end)
@@ -210,9 +215,8 @@ def test_the_key_reaches_no_log_run_record_database_or_report(db_url: str, tmp_p
             BUZZ_LOG_LEVEL="DEBUG",
             BUZZ_YOUTUBE_KEY=CREDENTIAL,
         )
-        listed = buzz(["crawl", "runs", "--json"], db_url, site, tmp_path).stdout
         assert site.stats()["faults"] > 0
-    logs = proc.stdout + proc.stderr + listed
+    logs = proc.stdout + proc.stderr + json.dumps(runs(db_url), default=str, ensure_ascii=False)
     assert "youtube/v3/commentThreads?" in logs and "[redacted]" in logs  # URLs were logged
     assert "incomplete" in logs  # pages lost for good: their tallies were written
     reports = _report_text(tmp_path / "reports")
@@ -234,7 +238,7 @@ def test_a_spent_quota_stops_the_crawl_and_leaves_every_channel_incomplete(
     with _limited(60) as site:
         args = ["weekly", "--week", WEEK.isoformat(), "--now", site.now.isoformat()]
         proc = buzz([*args, "--sources", "youtube"], db_url, site, tmp_path, expect=1)
-        (run,) = runs(db_url, site, tmp_path)
+        (run,) = runs(db_url)
         listed = buzz(["crawl", "runs"], db_url, site, tmp_path).stdout
         assert site.server.site.units_spent() == 60  # type: ignore[attr-defined]
     assert listed.count("crawl ended early: quota_exceeded") == len(CHANNELS)
