@@ -26,7 +26,6 @@ from buzz.jobs import stored_boards
 from crawlers.sources import get
 from ranking.windows import week_starting
 from replica.clock import DEFAULT_NOW, DEFAULT_SEED, TAIPEI
-from replica.faults import FaultPlan
 from replica.server import ReplicaServer, RunningReplica, serve_in_thread
 from replica.youtube.site import CREDENTIAL, make_site
 from replica.youtube.truth import week_truth
@@ -125,16 +124,13 @@ def expected_board(truth: dict[str, Any]) -> list[tuple[str, int]]:
     return rows[:10]
 
 
-def test_crawls_match_truth_see_deletions_spend_counted_units_and_rank(
+def test_a_crawl_matches_truth_spends_the_units_charged_and_recrawls_to_nothing_new(
     db_url: str, tmp_path: Path
 ) -> None:
-    with serve_in_thread("youtube", now=EARLY) as early:
-        crawl(db_url, early, tmp_path)
-    before = stored(db_url)
     with serve_in_thread("youtube", now=DEFAULT_NOW) as site:
         crawl(db_url, site, tmp_path)
         spent = site.server.site.units_spent()  # type: ignore[attr-defined]
-        (run, *_) = runs(db_url)
+        (run,) = runs(db_url)
         truth = week_truth(WEEK, site.now, site.seed)
         window = week_starting(WEEK)
         counts = stored_counts(db_url, window.start, window.end)
@@ -148,26 +144,9 @@ def test_crawls_match_truth_see_deletions_spend_counted_units_and_rank(
                 assert url == f"{site.url}{t['url']}"  # the watch page, never an API URL
                 checked += 1
         assert checked > 50
-        went = [t["thread_key"] for t in truth["threads"] if t["status"] == "deleted"]
-        seen_went = [k for k in went if k in before]
-        assert seen_went and all(videos[k][1] == "deleted" for k in seen_went)
-        assert removed_replies(db_url) > 0, "comments deleted between the crawls are marked"
-
         assert run["status"] == "complete"
         units = [int(c["detail"].split("spent ")[1].split()[0]) for c in run["channels"]]
         assert sum(units) == spent > 3 * len(CHANNELS)  # what the replica charged, exactly
-
-        buzz(["rank", "--week", WEEK.isoformat()], db_url, site, tmp_path)
-        config = load_config({"BUZZ_DATABASE_URL": db_url, "BUZZ_HOME": str(tmp_path / "home")})
-        published = stored_boards(config, week_starting(WEEK))
-        assert published is not None
-        boards = {
-            b.scope: [(e.thread_key, e.new_replies) for e in b.entries] for b in published.boards
-        }
-        assert boards["platform:youtube"] == expected_board(truth)
-        giveaways = {t["thread_key"] for t in truth["threads"] if t["kind"] == "giveaway"}
-        excluded = {x.thread_key for x in published.exclusions if x.reason == "giveaway"}
-        assert giveaways and giveaways <= excluded
 
         sizes = table_sizes(db_url)
         crawl(db_url, site, tmp_path)
@@ -202,25 +181,43 @@ def _report_text(folder: Path) -> str:
 
 
 @pytest.mark.parametrize("db_url", [SQLITE], indirect=True)
-def test_the_key_reaches_no_log_run_record_database_or_report(db_url: str, tmp_path: Path) -> None:
-    """Debug logs, pages lost for good (their URLs in tallies), the weekly job's every output."""
-    plan = FaultPlan(0.08, ("500", "challenge", "truncate"), repeat=True)
-    with serve_in_thread("youtube", now=DEFAULT_NOW, plan=plan) as site:
+def test_the_weekly_job_sees_deletions_drops_giveaways_and_writes_the_key_nowhere(
+    db_url: str, tmp_path: Path
+) -> None:
+    """A crawl at an earlier clock, then `buzz weekly` (crawl, rank, report) at DEBUG level."""
+    with serve_in_thread("youtube", now=EARLY) as early:
+        crawl(db_url, early, tmp_path)
+    before = stored(db_url)
+    with serve_in_thread("youtube", now=DEFAULT_NOW) as site:
         args = ["weekly", "--week", WEEK.isoformat(), "--now", site.now.isoformat()]
         proc = buzz(
-            [*args, "--sources", "youtube", "--allow-incomplete"],
+            [*args, "--sources", "youtube"],
             db_url,
             site,
             tmp_path,
             BUZZ_LOG_LEVEL="DEBUG",
             BUZZ_YOUTUBE_KEY=CREDENTIAL,
         )
-        assert site.stats()["faults"] > 0
+        truth = week_truth(WEEK, site.now, site.seed)
+    videos = stored(db_url)
+    went = [t["thread_key"] for t in truth["threads"] if t["status"] == "deleted"]
+    seen_went = [k for k in went if k in before]
+    assert seen_went and all(videos[k][1] == "deleted" for k in seen_went)
+    assert removed_replies(db_url) > 0, "comments deleted between the crawls are marked"
+
+    config = load_config({"BUZZ_DATABASE_URL": db_url, "BUZZ_HOME": str(tmp_path / "home")})
+    published = stored_boards(config, week_starting(WEEK))
+    assert published is not None
+    boards = {b.scope: [(e.thread_key, e.new_replies) for e in b.entries] for b in published.boards}
+    assert boards["platform:youtube"] == expected_board(truth)
+    giveaways = {t["thread_key"] for t in truth["threads"] if t["kind"] == "giveaway"}
+    excluded = {x.thread_key for x in published.exclusions if x.reason == "giveaway"}
+    assert giveaways and giveaways <= excluded
+
     logs = proc.stdout + proc.stderr + json.dumps(runs(db_url), default=str, ensure_ascii=False)
     assert "youtube/v3/commentThreads?" in logs and "[redacted]" in logs  # URLs were logged
-    assert "incomplete" in logs  # pages lost for good: their tallies were written
     reports = _report_text(tmp_path / "reports")
-    assert "YouTube" in reports
+    assert "YouTube" in reports and "贈獎文" in reports
     for where, text in (("logs", logs), ("database", _db_text(db_url)), ("reports", reports)):
         assert CREDENTIAL not in text, f"the API key is in the {where}"
 
@@ -248,7 +245,9 @@ def test_a_spent_quota_stops_the_crawl_and_leaves_every_channel_incomplete(
     assert all("quota_exceeded" in c["detail"] for c in run["channels"])
     spent = sum(int(c["detail"].split("spent ")[1].split()[0]) for c in run["channels"])
     assert spent == 60
-    assert "quota" in proc.stdout + proc.stderr
+    out = proc.stdout + proc.stderr + listed
+    assert "quota" in out
+    assert CREDENTIAL not in out + _db_text(db_url) + _report_text(tmp_path / "reports")
     html = (tmp_path / "reports" / WEEK.isoformat() / "leaderboard.html").read_text("utf-8")
     assert "本週資料不完整" in html and "quota_exceeded" in html
     for channel in CHANNELS:
