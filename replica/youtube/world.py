@@ -17,8 +17,8 @@ DELETED = datetime(2019, 2, 9, 12, 0, tzinfo=TAIPEI)
 
 CHANNELS: tuple[tuple[str, str, float], ...] = (
     # (shown name = handle, topic words, videos per day)
-    ("胡子Huzi", "生活 美國 台灣 文化", 0.9),
-    ("TheKellyYang", "健身 美食 生活 開箱", 0.7),
+    ("胡子Huzi", "生活 美國 台灣 文化", 1.4),
+    ("TheKellyYang", "健身 美食 生活 開箱", 1.1),
     ("VITO維特", "遊戲 攻略 電競 開箱", 2.6),
 )
 TITLES = (
