@@ -55,7 +55,11 @@ def shown_videos(site: Site) -> list[Video]:
 
 
 def busy_video(site: Site) -> Video:
-    return max(shown_videos(site), key=lambda v: len(v.shown_threads(site.now)))
+    """The video with the longest thread (and hundreds of threads, several pages of each)."""
+    return max(
+        (v for v in shown_videos(site) if v.kind == "normal" and not v.deleted_by(site.now)),
+        key=lambda v: max((len(t.shown_replies(site.now)) for t in v.threads), default=0),
+    )
 
 
 def keys(value: Any) -> set[str]:
@@ -266,8 +270,11 @@ def test_giveaway_videos_are_planted_in_the_week_and_the_rules_exclude_them() ->
     truth = week_truth(WEEK, DEFAULT_NOW)
     window = week_starting(WEEK)
     giveaways = [t for t in truth["threads"] if t["kind"] == "giveaway"]
-    normal_top = max(t["new_replies"] for t in truth["threads"] if t["kind"] == "normal")
-    assert len(giveaways) >= 2 and all(t["new_replies"] > normal_top for t in giveaways)
+    normal = sorted(
+        (t["new_replies"] for t in truth["threads"] if t["kind"] == "normal"), reverse=True
+    )
+    # Each would stand near the top of the board if a rule missed it.
+    assert len(giveaways) >= 2 and all(t["new_replies"] > normal[2] for t in giveaways)
     world = build_world(DEFAULT_SEED)
     for n, t in enumerate(truth["threads"]):
         video = world.by_id[t["thread_key"]]

@@ -344,7 +344,7 @@ def _plant(rng: random.Random, users: list[tuple[str, str]], channels: dict[str,
             _second(at),
             kind="giveaway",
         )
-        video.threads = _threads(rng, users, video, rng.randint(120, 180), GIVEAWAY_PHRASES)
+        video.threads = _threads(rng, users, video, rng.randint(240, 300), GIVEAWAY_PHRASES)
         channel.videos.append(video)
     for channel in channels.values():
         seen = [
@@ -359,7 +359,7 @@ def _plant(rng: random.Random, users: list[tuple[str, str]], channels: dict[str,
         seen[-1].deleted_at = DELETED
     channel = channels[names[-1]]
     busy = _video(rng, channel, REFERENCE_WEEK - timedelta(days=2, hours=3))
-    busy.threads = _threads(rng, users, busy, 230, PHRASES)
+    busy.threads = _threads(rng, users, busy, 300, PHRASES)
     long = busy.threads[len(busy.threads) // 2]
     for _ in range(130):
         rat = _second(long.top.at + timedelta(hours=rng.uniform(0, 150)))
