@@ -47,6 +47,8 @@ class ChannelTally:
     walk_done: bool = False
     kinds: Counter[str] = field(default_factory=Counter)
     examples: dict[str, str] = field(default_factory=dict)
+    usage: Counter[str] = field(default_factory=Counter)
+    """What the crawl spent of a metered API, by unit (`quota units`), for sites with a quota."""
 
     def lose(self, loss: str, kind: str, url: str) -> None:
         """Count one lost page under a loss (blocked, ...) and a finer kind (http_503, ...)."""
@@ -79,6 +81,10 @@ class ChannelTally:
             return "incomplete", "; ".join(problems)
         return "complete", ""
 
+    def usage_line(self) -> str:
+        """`spent 37 quota units`: what the crawl spent of a metered API."""
+        return "spent " + ", ".join(f"{n} {unit}" for unit, n in sorted(self.usage.items()))
+
     def kinds_line(self) -> str:
         """`http_503 12, connection_refused 3` in descending order, for one summary line."""
         return ", ".join(f"{k} {n}" for k, n in self.kinds.most_common())
@@ -89,6 +95,8 @@ class ChannelTally:
         detail = reason
         if self.kinds:
             detail = f"{reason} [{self.kinds_line()}]" if reason else f"[{self.kinds_line()}]"
+        if self.usage:
+            detail = f"{detail}; {self.usage_line()}" if detail else self.usage_line()
         return {
             "platform": self.platform,
             "channel": self.channel,
@@ -116,6 +124,7 @@ class ChannelTally:
             "walk_done": self.walk_done,
             "kinds": dict(self.kinds),
             "examples": dict(self.examples),
+            "usage": dict(self.usage),
         }
 
     @classmethod
@@ -130,6 +139,7 @@ class ChannelTally:
         tally.walk_done = bool(data.get("walk_done"))
         tally.kinds = Counter({str(k): int(v) for k, v in data.get("kinds", {}).items()})
         tally.examples = {str(k): str(v) for k, v in data.get("examples", {}).items()}
+        tally.usage = Counter({str(k): int(v) for k, v in data.get("usage", {}).items()})
         return tally
 
 

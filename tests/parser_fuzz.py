@@ -29,8 +29,16 @@ from crawlers.pages.mobile01.forums import parse_forums as parse_m01_forums
 from crawlers.pages.mobile01.topic import parse_topic
 from crawlers.pages.mobile01.topiclist import parse_topic_list
 from crawlers.pages.ptt import PttParseError, parse_article, parse_index
+from crawlers.pages.youtube import (
+    YoutubeParseError,
+    parse_channels,
+    parse_comment_threads,
+    parse_playlist_items,
+    parse_videos,
+)
+from crawlers.pages.youtube import parse_comments as parse_yt_comments
 from replica.clock import DEFAULT_NOW
-from replica.sources import make_site
+from replica.sources import credential, make_site
 
 SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "real"
 CRAWLED_AT = datetime.fromisoformat("2021-06-01T12:00:00+08:00")
@@ -85,6 +93,7 @@ _PTT_ARTICLES = tuple(
     )
 )
 _DCARD_API = "/service/api/v2"
+_YT_API = "/youtube/v3"
 
 PARSERS: tuple[Parser, ...] = (
     Parser(
@@ -145,6 +154,50 @@ PARSERS: tuple[Parser, ...] = (
         (),
         is_json=True,
     ),
+    Parser(
+        "youtube-channels",
+        parse_channels,
+        YoutubeParseError,
+        (),
+        (("youtube", f"{_YT_API}/channels", {"part": "contentDetails", "forHandle": "VITO維特"}),),
+        is_json=True,
+    ),
+    Parser("youtube-playlist-items", parse_playlist_items, YoutubeParseError, (), (), True),
+    Parser(
+        "youtube-videos",
+        parse_videos,
+        YoutubeParseError,
+        (
+            "youtube/youtube_api_v3_videos_chart_paged_1.json",
+            "youtube/youtube_api_v3_videos_info_multi.json",
+            "youtube/youtube_api_v3_videos_list_with_statistics_single.json",
+        ),
+        (),
+        is_json=True,
+    ),
+    Parser(
+        "youtube-comment-threads",
+        parse_comment_threads,
+        YoutubeParseError,
+        (
+            "youtube/youtube_api_v3_commentThreads_by_video_paged_1.json",
+            "youtube/youtube_api_v3_commentThreads_multi.json",
+            "youtube/youtube_api_v3_commentThreads_single.json",
+        ),
+        (),
+        is_json=True,
+    ),
+    Parser(
+        "youtube-comments",
+        parse_yt_comments,
+        YoutubeParseError,
+        (
+            "youtube/youtube_api_v3_comments_by_parent_paged_1.json",
+            "youtube/youtube_api_v3_comments_by_parent_paged_2.json",
+        ),
+        (),
+        is_json=True,
+    ),
     Parser("mobile01-forums", parse_m01_forums, Mobile01ParseError, (), (("mobile01", "/", {}),)),
     Parser("mobile01-topics", _m01_list, Mobile01ParseError, (), ()),
     Parser("mobile01-topic", _m01_topic, Mobile01ParseError, (), ()),
@@ -157,7 +210,9 @@ def _site(source: str) -> Any:
 
 
 def _get(source: str, path: str, query: dict[str, str] | None = None) -> bytes | None:
-    response = _site(source).get(path, query or {}, {"over18": "1"})
+    key = credential(source)
+    query = {**(query or {}), **({"key": key} if key else {})}
+    response = _site(source).get(path, query, {"over18": "1"})
     return bytes(response.body) if response.status == 200 else None
 
 
@@ -190,7 +245,27 @@ def _replica_extra(name: str) -> list[bytes]:
             found.append(_get("dcard", f"{_DCARD_API}/posts/{post.id}") or b"")
         if name == "dcard-comments":
             found.append(_get("dcard", f"{_DCARD_API}/posts/{post.id}/comments") or b"")
+    elif name.startswith("youtube-") and name != "youtube-channels":
+        found.extend(_youtube_pages(name))
     return [f for f in found if f]
+
+
+def _youtube_pages(name: str) -> list[bytes]:
+    """A served page of the route a YouTube parser reads: the busiest channel's newest."""
+    site = _site("youtube")
+    channel = max(site.world.channels.values(), key=lambda c: len(c.videos))
+    videos = [v for v in reversed(channel.videos) if v.exists_at(site.now) and v.threads]
+    video = videos[3]
+    thread = max(video.threads, key=lambda t: len(t.replies))
+    query = {
+        "youtube-playlist-items": ("playlistItems", {"playlistId": channel.uploads}),
+        "youtube-videos": ("videos", {"id": ",".join(v.id for v in videos[:5])}),
+        "youtube-comment-threads": ("commentThreads", {"videoId": video.id}),
+        "youtube-comments": ("comments", {"parentId": thread.top.id}),
+    }[name]
+    parts = {"part": "snippet,contentDetails,statistics,replies", "maxResults": "5"}
+    page = _get("youtube", f"{_YT_API}/{query[0]}", {**parts, **query[1]})
+    return [page] if page else []
 
 
 @cache

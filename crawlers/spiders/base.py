@@ -21,6 +21,7 @@ from twisted.python.failure import Failure
 
 from crawlers.completeness import CrawlTally
 from crawlers.failures import RetryRefused, classify_failure
+from crawlers.secrets import install_log_redaction, redact
 from crawlers.sources.base import Source
 
 logger = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ class SourceSpider(Spider):
     async def start(self) -> AsyncIterator[Any]:
         """Resume the tally when resuming, then the first request of every channel."""
         assert self.crawler is not None
+        install_log_redaction()  # Scrapy's log handler is in place by now
         lookback = self.lookback_arg
         if lookback is None:
             lookback = self.crawler.settings.getint("BUZZ_LOOKBACK_DAYS", 14)
@@ -164,7 +166,7 @@ class SourceSpider(Spider):
         request = failure.request  # type: ignore[attr-defined]
         channel = str(request.meta.get(CHANNEL, "?"))
         loss, kind = classify_failure(failure)
-        self.tally[channel].lose(loss, kind, request.url)
+        self.tally[channel].lose(loss, kind, redact(request.url))
         if request.meta.get(ROOT):
             self.tally[channel].root_loss = loss
         self.count(f"lost/{loss}")
@@ -182,7 +184,7 @@ class SourceSpider(Spider):
             raise RetryRefused(retry, message)
         loss = "blocked" if challenge_reason(message) else "failed"
         kind = "challenge" if loss == "blocked" else "parse"
-        self.tally[channel].lose(loss, kind, response.url)
+        self.tally[channel].lose(loss, kind, redact(response.url))
         if response.meta.get(ROOT):
             self.tally[channel].root_loss = loss
         self.count("errors/parse")
