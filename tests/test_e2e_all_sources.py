@@ -8,12 +8,12 @@ reference order and the completeness of every channel at the foot.
 from __future__ import annotations
 
 import json
-from html import escape
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import date, datetime, timedelta
+from html import escape
 from pathlib import Path
 
 import pytest
