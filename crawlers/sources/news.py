@@ -38,9 +38,14 @@ _NAME = r"[^\s,>\"\\\x00-\x1f](?:[^,>\"\\\x00-\x1f]{0,30}[^\s,>\"\\\x00-\x1f])?"
 
 
 @cache
+def _shipped_sites() -> tuple[Site, ...]:
+    """The sites shipped in news_sites.toml (read once)."""
+    return load_sites(SITES_FILE)
+
+
 def _load(paths: tuple[str, ...]) -> tuple[Site, ...]:
     """The shipped sites, then each named file's (a later site replaces one of the same id)."""
-    found = {s.id: s for s in load_sites(SITES_FILE)}
+    found = {s.id: s for s in _shipped_sites()}
     for path in paths:
         for site in load_sites(Path(path).expanduser()):
             found[site.id] = site
@@ -106,13 +111,13 @@ def article_item(
 
 def _shipped(site_id: str) -> Site:
     """A shipped site by id (what `buzz parse news-<site>-<kind>` reads with)."""
-    return next(s for s in load_sites(SITES_FILE) if s.id == site_id)
+    return next(s for s in _shipped_sites() if s.id == site_id)
 
 
 def _parsers() -> tuple[Parser, ...]:
     """Three parsers per shipped site: `news-<site>-section`, `-article`, `-comments`."""
     out: list[Parser] = []
-    for site in load_sites(SITES_FILE):
+    for site in _shipped_sites():
 
         def section(
             data: bytes, url: str | None, at: datetime | None, sid: str = site.id

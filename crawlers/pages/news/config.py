@@ -178,7 +178,7 @@ def _site(check: _Checker, raw: Any) -> Site:
         raise check.fail("label", f"{label!r} cannot be a channel's site (no commas, quotes or >)")
     base_url = check.text(top, "", "base_url")
     if not re.fullmatch(r"https?://[^/\s]+(?:/\S*)?", base_url):
-        raise check.fail("base_url", "must be an http(s) URL like https://today.line.me")
+        raise check.fail("base_url", "must be an http(s) URL like https://news.example.org")
     sections = top.get("sections")
     if not isinstance(sections, Mapping) or not sections:
         raise check.fail("sections", 'must be a table of section name = "/path" (at least one)')
@@ -281,10 +281,11 @@ def parse_sites(text: str, file: str) -> tuple[Site, ...]:
         if not _ID.fullmatch(site_id):
             raise SiteConfigError(f"{file}: {site_id}: a site id is lower-case letters and digits")
         sites.append(_site(_Checker(file, site_id), raw))
-    labels = [s.label for s in sites]
+    seen: set[str] = set()
     for s in sites:
-        if labels.count(s.label) > 1:
+        if s.label.casefold() in seen:
             raise SiteConfigError(f"{file}: {s.id}.label: {s.label!r} is another site's label too")
+        seen.add(s.label.casefold())
     return tuple(sites)
 
 
