@@ -182,7 +182,13 @@ SOURCE = Source(
     spider="crawlers.spiders.news.NewsSpider",
     parsers=_parsers(),
     channel_pattern=f"{_NAME} > {_NAME}",
-    channel_topics={},
+    channel_topics={
+        "LINE TODAY > 國內": "新聞時事",
+        "LINE TODAY > 國際": "新聞時事",
+        "LINE TODAY > 娛樂": "影視娛樂",
+        "yahoo新聞 > 娛樂": "影視娛樂",
+        "yahoo新聞 > 國際": "新聞時事",
+    },
 )
 
 __all__ = ["SOURCE", "SiteConfigError", "resolve", "sites", "thread_key"]

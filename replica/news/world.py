@@ -203,7 +203,7 @@ def build_world(seed: int) -> World:
         for section in spec.sections:
             day = DATA_START
             while day < DATA_END - timedelta(days=1):
-                for _ in range(rng.choice((1, 1, 2))):
+                for _ in range(rng.choice((0, 1, 1))):
                     at = day + timedelta(hours=rng.uniform(6, 23))
                     a = _article(rng, spec, section, at.replace(microsecond=0), taken)
                     a.shows_time = rng.random() > 0.05
