@@ -171,3 +171,22 @@ def test_a_site_given_only_in_a_users_file_crawls_exactly(tmp_path: Path) -> Non
             assert counts.get(t["thread_key"], 0) == t["new_replies"], t
             checked += 1
     assert checked > 8 and sum(counts.values()) > 30
+
+
+def test_a_bad_users_file_fails_every_channel_with_its_one_line_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crawlers.spiders.news import NewsSpider
+
+    mine = tmp_path / "mine.toml"
+    mine.write_text(GOOD.replace('id = "id"', 'id = "id..x"'), encoding="utf-8")
+    monkeypatch.setenv("NEWS_SITES", str(mine))
+    spider = NewsSpider(channels="LINE TODAY > 國內,Demo News > 政治", since="2019-02-04")
+    assert spider.first_requests("LINE TODAY > 國內") == []
+    tally = spider.tally["LINE TODAY > 國內"]
+    status, reason = tally.status(None)
+    assert status == "failed" and reason.startswith(f"bad sites file: {mine}: demo.comments.id")
+    monkeypatch.setenv("NEWS_SITES", "")
+    spider = NewsSpider(channels="LINE TODAY > 國內", since="2019-02-04")
+    assert spider.first_requests("LINE TODAY > 體育") == []
+    assert spider.tally["LINE TODAY > 體育"].status(None)[0] == "failed"

@@ -47,7 +47,11 @@ class NewsSpider(SourceSpider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.sites = news.sites()
+        self.config_error = ""
+        try:
+            self.sites = news.sites()
+        except news.SiteConfigError as exc:  # a bad NEWS_SITES file fails every channel, once
+            self.sites, self.config_error = (), str(exc)
 
     def origin(self, site: Site) -> str:
         """Where a site is fetched: its own base URL, or under the NEWS_BASE_URL mirror."""
@@ -55,6 +59,14 @@ class NewsSpider(SourceSpider):
 
     def first_requests(self, channel: str) -> list[Request]:
         """The channel's section page; a channel no site has is not found."""
+        if self.config_error:
+            tally = self.tally[channel]
+            tally.lose("failed", "sites_file", channel)
+            tally.root_loss = "failed"
+            tally.root_note = f"bad sites file: {self.config_error}"
+            if channel == self.channels[0]:
+                self.logger.error("%s", self.config_error)
+            return []
         found = news.resolve(channel, self.sites)
         if found is None:
             tally = self.tally[channel]
