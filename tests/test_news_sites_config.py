@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import typer
 from e2e_helpers import ROOT, buzz_env, stored_counts
 from storage_fixtures import SQLITE, fresh_database
 
@@ -190,3 +191,21 @@ def test_a_bad_users_file_fails_every_channel_with_its_one_line_reason(
     spider = NewsSpider(channels="LINE TODAY > 國內", since="2019-02-04")
     assert spider.first_requests("LINE TODAY > 體育") == []
     assert spider.tally["LINE TODAY > 體育"].status(None)[0] == "failed"
+
+
+def test_news_channels_pass_the_clis_and_buzz_tomls_channel_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`LINE TODAY > 國內` (spaces and " > ") is a channel the CLI and buzz.toml accept."""
+    from buzz.commands.common import channels_option, names_option
+    from buzz.configfile import parse
+
+    channels = ["LINE TODAY > 國內", "yahoo新聞 > 娛樂"]
+    assert channels_option(",".join(channels), "news") == channels
+    assert names_option("--channels", " , ".join(channels)) == channels
+    toml = '[sources.news]\nchannels = ["LINE TODAY > 國內", "yahoo新聞 > 娛樂"]\n'
+    (news,) = parse(toml, tmp_path / "buzz.toml").sources
+    assert news.channels == tuple(channels)
+    with pytest.raises(typer.Exit):
+        channels_option("LINE TODAY >> 國內", "news")
+    assert "'LINE TODAY >> 國內' is not a 新聞 section name" in capsys.readouterr().err
