@@ -93,19 +93,19 @@ def check_counts(db_url: str, truth: dict[str, Any], channels: list[str]) -> dic
     return checked
 
 
-def stored_threads(db_url: str) -> dict[str, tuple[str, str, Any]]:
-    """thread_key -> (channel, status, posted_at) of every stored news article."""
+def stored_threads(db_url: str) -> dict[str, tuple[str, str, Any, str]]:
+    """thread_key -> (channel, status, posted_at, title) of every stored news article."""
     engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
             rows = conn.execute(
-                select(Thread.thread_key, Thread.channel, Thread.status, Thread.posted_at).where(
-                    Thread.platform == "news"
-                )
+                select(
+                    Thread.thread_key, Thread.channel, Thread.status, Thread.posted_at, Thread.title
+                ).where(Thread.platform == "news")
             ).all()
     finally:
         engine.dispose()
-    return {k: (c, s, p) for k, c, s, p in rows}
+    return {k: (c, s, p, t) for k, c, s, p, t in rows}
 
 
 def expected_board(truth: dict[str, Any], channel: str | None) -> list[tuple[str, int]]:
@@ -137,13 +137,14 @@ def test_both_sites_crawl_exact_rank_report_and_recrawl_to_nothing_new(
         stored = stored_threads(db_url)
         for t in truth["threads"]:
             if t["status"] == "ok" and in_range(t):
-                channel, status, posted = stored[t["thread_key"]]
-                assert (channel, status) == (t["channel"], "ok")
+                channel, status, posted, title = stored[t["thread_key"]]
+                assert (channel, status, title) == (t["channel"], "ok", t["title"])
                 assert (posted is None) == (not t["shows_time"]), t
+        assert any("&" in t[3] or "<" in t[3] or "「" in t[3] for t in stored.values())
         gone = [t for t in truth["threads"] if t["status"] == "deleted" and in_range(t)]
         # a 404 article never stored before is not stored (a GoneItem only retires a thread)
         assert gone and all(
-            stored.get(t["thread_key"], ("", "deleted", None))[1] == "deleted" for t in gone
+            stored.get(t["thread_key"], ("", "deleted", None, ""))[1] == "deleted" for t in gone
         )
 
         engine = make_engine(db_url)
