@@ -9,7 +9,7 @@ from crawlers.pages.news.data import NewsParseError, SectionPage
 from crawlers.pages.news.extract import page_values
 from crawlers.pages.news.page import html_page, json_answer
 
-_TRACKING = ("utm_", "fbclid", "from", "ref")
+_TRACKING = frozenset({"fbclid", "gclid", "from", "ref"})
 
 
 def clean_url(link: str, base: str) -> str | None:
@@ -18,7 +18,9 @@ def clean_url(link: str, base: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
-    query = [(k, v) for k, v in parse_qsl(parts.query) if not k.startswith(_TRACKING)]
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query) if not k.startswith("utm_") and k not in _TRACKING
+    ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
