@@ -40,7 +40,13 @@ def board_title(platform: str) -> str:
 
 
 def channel_label(platform: str, channel: str) -> str:
-    """The 來源頻道 as the report prints it: PTT > Gossiping, Dcard > 感情."""
+    """The 來源頻道 as the report prints it: PTT > Gossiping, Dcard > 感情.
+
+    A channel that names its own site (`LINE TODAY > 國內` on the 新聞 board) is printed as it
+    is, as the reference report does, not as `新聞 > LINE TODAY > 國內`.
+    """
+    if " > " in channel:
+        return channel
     name = platform_label(platform)
     return f"{name} > {channel}" if channel else name
 

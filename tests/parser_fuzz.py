@@ -28,6 +28,10 @@ from crawlers.pages.mobile01 import Mobile01ParseError
 from crawlers.pages.mobile01.forums import parse_forums as parse_m01_forums
 from crawlers.pages.mobile01.topic import parse_topic
 from crawlers.pages.mobile01.topiclist import parse_topic_list
+from crawlers.pages.news import NewsParseError
+from crawlers.pages.news import parse_article as parse_news_article
+from crawlers.pages.news import parse_comments as parse_news_comments
+from crawlers.pages.news import parse_section as parse_news_section
 from crawlers.pages.ptt import PttParseError, parse_article, parse_index
 from crawlers.pages.youtube import (
     YoutubeParseError,
@@ -37,6 +41,7 @@ from crawlers.pages.youtube import (
     parse_videos,
 )
 from crawlers.pages.youtube import parse_comments as parse_yt_comments
+from crawlers.sources.news import sites as news_sites
 from replica.clock import DEFAULT_NOW
 from replica.sources import credential, make_site
 
@@ -77,6 +82,43 @@ def _m01_topic(data: bytes) -> object:
 
 def _m01_list(data: bytes) -> object:
     return parse_topic_list(data, url="https://www.mobile01.com/topiclist.php?f=1")
+
+
+def _news_site(site_id: str) -> Any:
+    return next(s for s in news_sites({}) if s.id == site_id)
+
+
+def _news(kind: str, site_id: str) -> Callable[[bytes], object]:
+    """A news parser of one configured site, at a URL on the replica's path for it."""
+
+    def call(data: bytes) -> object:
+        site = _news_site(site_id)
+        url = f"http://127.0.0.1:1/{site_id}/"
+        if kind == "section":
+            return parse_news_section(data, site, url)
+        if kind == "article":
+            return parse_news_article(data, site, url + "tw/v2/article/Ab12Cd")
+        return parse_news_comments(data, site)
+
+    return call
+
+
+def _news_parsers() -> tuple[Parser, ...]:
+    """Section, article and comments parsers of both shipped sites, seeded from the replica."""
+    out = []
+    for site_id in ("linetoday", "yahoo"):
+        for kind in ("section", "article", "comments"):
+            out.append(
+                Parser(
+                    f"news-{site_id}-{kind}",
+                    _news(kind, site_id),
+                    NewsParseError,
+                    (),
+                    (),
+                    is_json=kind == "comments",
+                )
+            )
+    return tuple(out)
 
 
 _PTT_ARTICLES = tuple(
@@ -201,6 +243,7 @@ PARSERS: tuple[Parser, ...] = (
     Parser("mobile01-forums", parse_m01_forums, Mobile01ParseError, (), (("mobile01", "/", {}),)),
     Parser("mobile01-topics", _m01_list, Mobile01ParseError, (), ()),
     Parser("mobile01-topic", _m01_topic, Mobile01ParseError, (), ()),
+    *_news_parsers(),
 )
 
 
@@ -247,6 +290,8 @@ def _replica_extra(name: str) -> list[bytes]:
             found.append(_get("dcard", f"{_DCARD_API}/posts/{post.id}/comments") or b"")
     elif name.startswith("youtube-") and name != "youtube-channels":
         found.extend(_youtube_pages(name))
+    elif name.startswith("news-"):
+        found.extend(_news_seeds(name))
     return [f for f in found if f]
 
 
@@ -266,6 +311,27 @@ def _youtube_pages(name: str) -> list[bytes]:
     parts = {"part": "snippet,contentDetails,statistics,replies", "maxResults": "5"}
     page = _get("youtube", f"{_YT_API}/{query[0]}", {**parts, **query[1]})
     return [page] if page else []
+
+
+def _news_seeds(name: str) -> list[bytes]:
+    """A section page, two listed articles and two comment pages of the site."""
+    _, site_id, kind = name.split("-")
+    site = _site("news")
+    spec = next(s for s in site.world.articles if s.site.id == site_id).site
+    section, slug = next(iter(spec.sections.items()))
+    inner = f"/tw/v2/tab/{slug}" if spec.style == "line" else f"/{slug}/"
+    if kind == "section":
+        return [p for p in [_get("news", f"/{site_id}{inner}")] if p]
+    listed = [a for a in site.listed(site_id, section) if not a.deleted_by(site.now)][:2]
+    if kind == "article":
+        return [p for a in listed if (p := _get("news", f"/{site_id}{a.path}"))]
+    endpoint = "/webapi/comment/list" if spec.style == "line" else "/_td/api/comments"
+    busy = sorted(listed + site.listed(site_id, section)[:10], key=lambda a: -len(a.comments))
+    return [
+        p
+        for a in busy[:2]
+        if (p := _get("news", f"/{site_id}{endpoint}", {"articleId": a.id, "contextId": a.id}))
+    ]
 
 
 @cache

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import date, datetime, timedelta
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from storage_fixtures import database_urls, fresh_database
 
 from buzz.configfile import FileSettings, SourceSettings, render
 from crawlers.sources import all_sources
+from ranking.leaderboard import PLATFORM_ORDER, channel_label, platform_label
 from ranking.windows import TAIPEI, week_starting
 from replica import sources as replica_sources
 from replica.server import serve_in_thread
@@ -75,18 +77,19 @@ def test_one_weekly_run_matches_every_sources_truth(db_url: str, tmp_path: Path)
         assert not gone & ranked, f"{s.name}: a deleted or hidden thread is on a board"
         assert assert_truth_counts(counts, s.name, s.default_channels, WEEK, NOW) > 50, s.name
     html = (tmp_path / "reports" / "2019-02-04" / "leaderboard.html").read_text(encoding="utf-8")
-    headings = [html.index(f"<h2>{label} 聲量探索排行榜") for label in ("Dcard", "PTT", "Mobile01")]
+    order = [platform_label(p) for p in PLATFORM_ORDER if p in {s.platform for s in sources}]
+    headings = [html.index(f"<h2>{label} 聲量探索排行榜") for label in order]
     assert headings == sorted(headings), "boards follow the reference order"
     assert "各頻道資料完整性" in html and "本週資料不完整" not in html
     for s in sources:
         for channel in s.default_channels:
-            assert f"<td>{s.label} &gt; {channel.replace('&', '&amp;')}</td>" in html
+            assert f"<td>{escape(channel_label(s.platform, channel))}</td>" in html
     # The other four files, and the daily chart's numbers adding up to the counts checked above.
     report = tmp_path / "reports" / "2019-02-04"
     assert html.count('<figure class="chart"><svg') > 3 and 'id="daily"' in html
     assert (report / "leaderboard.xlsx").read_bytes().startswith(b"PK")
     document = json.loads((report / "leaderboard.json").read_text(encoding="utf-8"))
-    assert [b["label"] for b in document["boards"][:3]] == ["Dcard", "PTT", "Mobile01"]
+    assert [b["label"] for b in document["boards"][: len(order)]] == order
     assert sum(d["new_replies"] for d in document["daily"]) == sum(counts.values())
     days = {d["date"] for d in document["daily"]}
     assert days <= {(WEEK + timedelta(days=n)).isoformat() for n in range(7)} and len(days) == 7

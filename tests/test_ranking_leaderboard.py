@@ -24,6 +24,9 @@ def test_channel_labels_use_platform_display_names() -> None:
     assert channel_label("ptt", "Gossiping") == "PTT > Gossiping"
     assert channel_label("dcard", "感情") == "Dcard > 感情"
     assert channel_label("news", "LINE TODAY 國內") == "新聞 > LINE TODAY 國內"
+    # a news channel names its site, as the reference report writes it
+    assert channel_label("news", "LINE TODAY > 國內") == "LINE TODAY > 國內"
+    assert parse_scope("channel:news/yahoo新聞 > 娛樂") == ("channel", "news", "yahoo新聞 > 娛樂")
     assert [platform_label(p) for p in ("mobile01", "facebook", "youtube")] == [
         "Mobile01",
         "Facebook",

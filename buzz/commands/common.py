@@ -89,7 +89,8 @@ def names_option(option: str, text: str) -> list[str]:
     import re
 
     names = [n.strip() for n in text.split(",") if n.strip()]
-    bad = [n for n in names if not re.fullmatch(r"[\w][\w .()/&+-]{0,63}", n)]
+    # ">" for channels that name their site: `LINE TODAY > 國內`
+    bad = [n for n in names if not re.fullmatch(r"[\w][\w .()/&+>-]{0,63}", n)]
     if bad or not names:
         fail(
             f"{option}: {','.join(bad) or text!r} is not a channel name like Gossiping or Tech_Job"

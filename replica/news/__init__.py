@@ -1,0 +1,1 @@
+"""The news replica: LINE TODAY-style and Yahoo-style sites on one loopback server."""
