@@ -29,6 +29,7 @@ def buzz_env(db_url: str, base_url: str, tmp: Path) -> dict[str, str]:
     a dead loopback port unless the test set its variable, so nothing can reach the internet.
     """
     from crawlers.sources import all_sources
+    from replica import sources as replica_sources
 
     env = dict(os.environ)
     home = tmp / "home"
@@ -36,6 +37,8 @@ def buzz_env(db_url: str, base_url: str, tmp: Path) -> dict[str, str]:
     (home / "buzz.toml").write_text("[sources.ptt]\n", encoding="utf-8")
     for source in all_sources():
         env.setdefault(source.base_url_env, "http://127.0.0.1:9")
+        if source.credential_env and source.name in replica_sources.names():
+            env.setdefault(source.credential_env, replica_sources.credential(source.name) or "")
     env.update(
         BUZZ_DATABASE_URL=db_url,
         PTT_BASE_URL=base_url,

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from crawlers.items import ReplyData, ThreadItem
+from crawlers.deletions import retire_absent
+from crawlers.items import ListingRow, ReplyData, ThreadItem
 from crawlers.pages.facebook import (
     FacebookComment,
     FacebookParseError,
@@ -33,6 +34,17 @@ SITE = "https://www.facebook.com"
 def thread_key(post: FacebookPost) -> str:
     """`101569698587025_144173444326650`: Graph post ids are unique across Facebook."""
     return post.id
+
+
+def position(key: str) -> int | None:
+    """A post's place in its page's list (newest first): its own id, which grows with time."""
+    story = key.partition("_")[2]
+    return int(story) if story.isdigit() else None
+
+
+def listing_row(post: FacebookPost) -> ListingRow:
+    """A post of a page's list as the neutral listing row (position = its own id)."""
+    return ListingRow(thread_key(post), position(thread_key(post)), None, False, False)
 
 
 def post_url(post: FacebookPost) -> str:
@@ -135,4 +147,6 @@ SOURCE = Source(
     # never a comma (the list separator), quotes or control characters.
     channel_pattern=r"[^\s,\"\\\x00-\x1f](?:[^,\"\\\x00-\x1f]{0,62}[^\s,\"\\\x00-\x1f])?",
     credential_env=TOKEN_ENV,
+    retire=retire_absent,
+    position=position,
 )
