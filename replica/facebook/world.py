@@ -204,6 +204,17 @@ def build_world(seed: int = DEFAULT_SEED) -> World:
             else:
                 size = max(0, min(240, int(rng.paretovariate(1.2) * 4) - 2))
                 post.comments = _comments(rng, post, size, rng.uniform(6, 40))
+        # One post of the days before the reference week is deleted in its middle, so a crawl
+        # at each end of the week sees it listed, then gone.
+        early = [
+            p
+            for p in found
+            if p.kind == "normal"
+            and p.deleted_at is None
+            and REFERENCE_WEEK - timedelta(days=5) <= p.at < REFERENCE_WEEK - timedelta(days=1)
+        ]
+        if early:
+            early[len(early) // 2].deleted_at = REFERENCE_WEEK + timedelta(days=2, hours=15)
         posts[page.id] = found
     by_id = {p.id: p for ps in posts.values() for p in ps}
     return World(seed, PAGES, posts, by_id)
