@@ -109,42 +109,74 @@ def rows(db_url: str) -> dict[str, dict[str, Any]]:
         engine.dispose()
 
 
-def test_two_crawls_count_exactly_estimate_within_the_bound_and_recrawl_to_nothing_new(
+def check_counts(db_url: str) -> None:
+    """Exact posts equal the truth; estimated ones are marked and within the documented bound."""
+    truth = week_truth(WEEK, LAST, 7)
+    counted = rows(db_url)
+    exact = estimated = 0
+    errors = []
+    for t in truth["threads"]:
+        if not in_range(t):
+            continue
+        row = counted.get(t["thread_key"])
+        if t["counting"] == "exact":
+            assert (row["new_replies"] if row else 0) == t["new_replies"], t
+            assert row is None or row["estimate"] is False
+            exact += 1
+        elif row is None:  # no comments at either crawl: a total of 0, nothing to estimate
+            assert t["new_replies"] == 0, t
+        else:
+            assert row["estimate"] is True, t
+            error = abs(row["new_replies"] - t["new_replies"])
+            assert error <= estimate_bound(t["new_replies"]), (t, row["new_replies"])
+            errors.append(error)
+            estimated += 1
+    # Posts crawled at both ends count once: every exact count equals the truth.
+    assert exact > 80 and estimated > 30 and max(errors) >= 1  # estimates are not exact
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        status = dict(conn.execute(select(Thread.thread_key, Thread.status)).tuples().all())
+    engine.dispose()
+    went = [t["thread_key"] for t in truth["threads"] if t["status"] == "deleted"]
+    assert any(status.get(k) == "deleted" for k in went), "a post deleted mid-week is retired"
+
+
+def test_a_crawl_at_each_end_of_the_week_counts_right_and_the_token_stays_secret(
     db_url: str, tmp_path: Path
 ) -> None:
+    """Crawl after the week starts, then `buzz weekly` after it ends, at DEBUG, rate-limited."""
     with serve_in_thread("facebook", now=FIRST) as site:
         crawl(db_url, site, tmp_path)
     with serve_in_thread("facebook", now=LAST) as site:
-        crawl(db_url, site, tmp_path)
-        truth = week_truth(WEEK, LAST, 7)
-        counted = rows(db_url)
-        exact = estimated = 0
-        errors = []
-        for t in truth["threads"]:
-            if not in_range(t):
-                continue
-            row = counted.get(t["thread_key"])
-            if t["counting"] == "exact":
-                assert (row["new_replies"] if row else 0) == t["new_replies"], t
-                assert row is None or row["estimate"] is False
-                exact += 1
-            elif row is None:  # no comments at either crawl: a total of 0, nothing to estimate
-                assert t["new_replies"] == 0, t
-            else:
-                assert row["estimate"] is True, t
-                error = abs(row["new_replies"] - t["new_replies"])
-                assert error <= estimate_bound(t["new_replies"]), (t, row["new_replies"])
-                errors.append(error)
-                estimated += 1
-        assert exact > 80 and estimated > 30 and max(errors) >= 1  # estimates are not exact
-        # Posts deleted between the crawls leave the boards' threads; giveaways are stored.
-        engine = make_engine(db_url)
-        with engine.connect() as conn:
-            status = dict(conn.execute(select(Thread.thread_key, Thread.status)).tuples().all())
-        engine.dispose()
-        went = [t["thread_key"] for t in truth["threads"] if t["status"] == "deleted"]
-        assert any(status.get(k) == "deleted" for k in went)
-        # Posts crawled at both ends counted once: every exact count above equals the truth.
+        site.server.site.throttle(3)  # type: ignore[attr-defined]  # rate-limit answers first
+        proc = buzz(
+            ["weekly", "--week", WEEK.isoformat(), "--now", LAST.isoformat()],
+            db_url,
+            site,
+            tmp_path,
+            BUZZ_LOG_LEVEL="DEBUG",
+            BUZZ_FACEBOOK_TOKEN=CREDENTIAL,
+        )
+    check_counts(db_url)
+    logs = proc.stdout + proc.stderr
+    assert "access_token=***" in logs, "the debug log shows request URLs, masked"
+    assert "buzz/backoff/rate_limit" in logs
+    assert CREDENTIAL not in logs
+    assert _text_columns_hold(db_url, CREDENTIAL) == []
+    assert _text_columns_hold(db_url, "access_token") == []
+    report = tmp_path / "reports" / WEEK.isoformat()
+    files = sorted(report.iterdir())
+    assert {f.suffix for f in files} >= {".html", ".csv", ".xlsx", ".json", ".md"}
+    for f in files:
+        data = f.read_bytes()
+        assert CREDENTIAL.encode() not in data and b"access_token" not in data, f.name
+    document = json.loads((report / "leaderboard.json").read_text(encoding="utf-8"))
+    boards = [b for b in document["boards"] if b["label"].startswith("Facebook")]
+    activity = [b for b in boards if "活動" in json.dumps(b, ensure_ascii=False)]
+    assert activity and any(b["entries"] for b in activity), [b["label"] for b in boards]
+    entries = [e for b in boards for e in b["entries"]]
+    assert any(e["estimate"] for e in entries), "the counts-only page's posts are marked ≈"
+    assert "≈" in (report / "leaderboard.html").read_text(encoding="utf-8")
 
 
 def _runs(db_url: str) -> list[dict[str, Any]]:
@@ -176,42 +208,6 @@ def _text_columns_hold(db_url: str, secret: str) -> list[str]:
     finally:
         engine.dispose()
     return found
-
-
-@pytest.mark.parametrize("db_url", [SQLITE], indirect=True)
-def test_the_token_never_leaves_the_environment_and_giveaways_make_the_activity_board(
-    db_url: str, tmp_path: Path
-) -> None:
-    with serve_in_thread("facebook", now=LAST) as site:
-        site.server.site.throttle(3)  # type: ignore[attr-defined]  # rate-limit answers first
-        proc = buzz(
-            ["weekly", "--week", WEEK.isoformat(), "--now", LAST.isoformat()],
-            db_url,
-            site,
-            tmp_path,
-            BUZZ_LOG_LEVEL="DEBUG",
-            BUZZ_FACEBOOK_TOKEN=CREDENTIAL,
-        )
-    logs = proc.stdout + proc.stderr
-    assert "access_token=***" in logs, "the debug log shows request URLs, masked"
-    assert "rate-limit answer" in logs or "buzz/backoff/rate_limit" in logs
-    assert CREDENTIAL not in logs
-    assert _text_columns_hold(db_url, CREDENTIAL) == []
-    assert _text_columns_hold(db_url, "access_token") == []
-    report = tmp_path / "reports" / WEEK.isoformat()
-    files = sorted(report.iterdir())
-    assert {f.suffix for f in files} >= {".html", ".csv", ".xlsx", ".json", ".md"}
-    for f in files:
-        data = f.read_bytes()
-        assert CREDENTIAL.encode() not in data and b"access_token" not in data, f.name
-    document = json.loads((report / "leaderboard.json").read_text(encoding="utf-8"))
-    boards = [b for b in document["boards"] if b["label"].startswith("Facebook")]
-    activity = [b for b in boards if "活動" in json.dumps(b, ensure_ascii=False)]
-    assert activity and any(b["entries"] for b in activity), [b["label"] for b in boards]
-    entries = [e for b in boards for e in b["entries"]]
-    assert any(e["estimate"] for e in entries), "the counts-only page's posts are marked ≈"
-    html = (report / "leaderboard.html").read_text(encoding="utf-8")
-    assert "≈" in html
 
 
 @pytest.mark.parametrize("db_url", [SQLITE], indirect=True)

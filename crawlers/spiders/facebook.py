@@ -98,7 +98,7 @@ class FacebookSpider(SourceSpider):
     def usage_pause(self, response: Response) -> float:
         """Pause when `X-App-Usage` says 85% of a quota is spent (the API throttles at 100%)."""
         used = app_usage(response)
-        return 8.0 if used >= 95 else 2.0 if used >= 85 else 0.0
+        return 4.0 if used >= 95 else 1.0 if used >= 85 else 0.0
 
     # --- requests ------------------------------------------------------------------------------
 
