@@ -154,3 +154,9 @@ def test_a_post_gone_before_its_comments_is_marked_deleted(spider: FacebookSpide
     )
     assert isinstance(item, GoneItem) and item.status == "deleted"
     assert item.url.startswith("https://www.facebook.com/") and "access_token" not in item.url
+
+
+def test_a_page_id_as_the_channel_needs_no_search(spider: FacebookSpider) -> None:
+    (first,) = spider.first_requests("114811848586566")
+    assert urlsplit(first.url).path == "/v19.0/114811848586566/posts"
+    assert first.callback == spider.parse_posts and first.meta["buzz_root"]

@@ -130,8 +130,15 @@ class FacebookSpider(SourceSpider):
             if channel == self.channels[0]:
                 self.logger.error("facebook: no access token: set %s to a Graph API token", env)
             return []
+        if channel.isdigit():  # a page id given as the channel: no search needed
+            return [self.posts_request(channel, channel, root=True)]
         url = self.api("/pages/search", q=channel, fields="id,name,link")
         return [self.graph_request(url, self.parse_search, channel, root=True)]
+
+    def posts_request(self, channel: str, page_id: str, root: bool = False) -> Request:
+        """The first page of a page's posts, newest first, with the summaries."""
+        url = self.api(f"/{page_id}/posts", fields=POST_FIELDS, limit=str(POSTS_PAGE))
+        return self.graph_request(url, self.parse_posts, channel, root=root, cb_kwargs={"page": 1})
 
     # --- reading answers -------------------------------------------------------------------------
 
@@ -196,8 +203,7 @@ class FacebookSpider(SourceSpider):
             tally.root_note = "not found: the pages search finds no page of that name"
             self.logger.info("%s: no page of that name", channel)
             return
-        url = self.api(f"/{page_id}/posts", fields=POST_FIELDS, limit=str(POSTS_PAGE))
-        yield self.graph_request(url, self.parse_posts, channel, cb_kwargs={"page": 1})
+        yield self.posts_request(channel, page_id)
 
     def parse_posts(self, response: Response, channel: str, page: int) -> Iterator[Any]:
         """Queue the posts in range on one page and decide whether to follow `paging.next`."""
