@@ -69,6 +69,32 @@ _LINES = {
         "蝦皮店到店取貨新據點上線",
     ),
 }
+_SUBJECTS = (
+    "唇膏",
+    "寒流",
+    "年終",
+    "捷運",
+    "夜市",
+    "高鐵",
+    "颱風",
+    "手機",
+    "咖啡",
+    "機車",
+    "租屋",
+    "便當",
+)
+_ANGLES = (
+    "大家怎麼看",
+    "一次看懂",
+    "最新消息",
+    "你中了嗎",
+    "實測心得",
+    "懶人包",
+    "注意事項",
+    "網友熱議",
+)
+_EXTRAS = ("", "（更新）", "！", "必看", "快分享", "重點整理")
+"""A post's first line is drawn from these (576 combinations), so titles rarely repeat."""
 _STORIES = ("{name} updated their cover photo.", "{name} updated their profile picture.")
 _COMMENTS = ("好看", "推", "真的假的", "+1", "已分享", "哈哈哈哈", "想要", "同意", "太扯了", "讚")
 _PRIZES = ("保養組", "精美好禮", "500元購物金", "藍牙耳機", "電影票兩張")
@@ -185,7 +211,8 @@ def build_world(seed: int = DEFAULT_SEED) -> World:
         found: list[Post] = []
         at = DATA_START + timedelta(minutes=rng.randrange(600))
         while at < DATA_END:
-            message: str | None = rng.choice(_LINES[page.id]) + "\n" + rng.choice(_LINES[page.id])
+            head = rng.choice(_SUBJECTS) + rng.choice(_ANGLES) + rng.choice(_EXTRAS)
+            message: str | None = head + "\n" + rng.choice(_LINES[page.id])
             story = None
             if rng.random() < 0.08:
                 message, story = None, rng.choice(_STORIES).format(name=page.name)
