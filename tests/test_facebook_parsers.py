@@ -9,6 +9,7 @@ documents for what the spider asks (summaries, comments with paging, error objec
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from datetime import datetime
@@ -49,8 +50,30 @@ def _golden(name: str, got: Any) -> None:
     assert json.loads(path.read_text(encoding="utf-8")) == got, f"{path} differs"
 
 
+def _summarised(parsed: dict[str, Any]) -> dict[str, Any]:
+    """Long texts of a real answer as length, digest and head: the golden file copies no post."""
+    out = dict(parsed)
+    for key in ("after", "before"):
+        if isinstance(out.get(key), str):
+            out[key] = {"length": len(out[key]), "sha256": _sha(out[key]), "head": out[key][:12]}
+    posts = []
+    for post in parsed["posts"]:
+        short = dict(post)
+        for key in ("message", "story"):
+            text = short.get(key)
+            if isinstance(text, str) and len(text) > 40:
+                short[key] = {"length": len(text), "sha256": _sha(text), "head": text[:30]}
+        posts.append(short)
+    out["posts"] = posts
+    return out
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def test_real_page_posts_match_their_golden_file() -> None:
-    _golden("real_page_posts_2021", parse_posts(_real(REAL_POSTS)).to_dict())
+    _golden("real_page_posts_2021", _summarised(parse_posts(_real(REAL_POSTS)).to_dict()))
 
 
 def test_real_page_posts_facts() -> None:
