@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 MASK = "***"
-_PARAM = re.compile(r"((?:access_token|api_key|key|token)=)[^&\s'\"<>]+", re.IGNORECASE)
+_PARAM = re.compile(
+    r"(?<![A-Za-z0-9_])((?:access_token|api_key|key|token)=)[^&\s'\"<>]+", re.IGNORECASE
+)
 _secrets: set[str] = set()
 _lock = threading.Lock()
 _installed = False

@@ -59,6 +59,7 @@ def test_the_token_goes_as_access_token_and_is_masked_wherever_written(
         logging.getLogger("scrapy.core.engine").debug("Crawled (200) <GET %s>", url)
     assert CREDENTIAL not in caplog.text and "access_token=***" in caplog.text
     assert redact(f"token {CREDENTIAL} here") == "token *** here"
+    assert redact("/a?monkey=1&key=abc") == "/a?monkey=1&key=***"
 
 
 def test_a_next_url_is_followed_on_our_base_with_our_token(spider: FacebookSpider) -> None:
