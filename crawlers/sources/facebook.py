@@ -116,7 +116,8 @@ SOURCE = Source(
     counting="exact",
     base_url_env="FACEBOOK_BASE_URL",
     default_base_url="https://graph.facebook.com",
-    default_channels=("GirlStyle 台灣女生日常", "ETtoday新聞雲", "爆料公社", "蝦皮購物 ( Shopee )"),
+    # The smallest page first: the browser test crawls the first channel through Chromium.
+    default_channels=("蝦皮購物 ( Shopee )", "GirlStyle 台灣女生日常", "ETtoday新聞雲", "爆料公社"),
     channel_word="page",
     spider="crawlers.spiders.facebook.FacebookSpider",
     channel_topics={"ETtoday新聞雲": "新聞時事", "GirlStyle 台灣女生日常": "美容保健"},
