@@ -25,6 +25,9 @@ class ThreadItem:
 
     `replies_complete` is False when only some of the thread's replies could be had (a page of
     comments failed): then replies missing from this crawl are not taken as removed.
+    `reply_total` is the site's own count of the thread's replies, given only when the replies
+    themselves cannot be read: it is stored as a dated snapshot and the thread's new replies
+    are estimated from the snapshots.
     """
 
     platform: str
@@ -43,6 +46,7 @@ class ThreadItem:
     ip: str | None = None
     pinned: bool = False
     replies_complete: bool = True
+    reply_total: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

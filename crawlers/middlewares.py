@@ -60,24 +60,48 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self, request: Request, response: Response, spider: Spider | None = None
     ) -> Request | Response:
         """Wait, then hand back a retry request for retryable statuses."""
-        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+        owner: Any = spider or self.crawler.spider
+        await self._mind_usage(owner, response)
+        limited = bool(getattr(owner, "rate_limited", lambda r: False)(response))
+        if request.meta.get("dont_retry", False) or (
+            response.status not in self.retry_http_codes and not limited
+        ):
             return response
         attempt = int(request.meta.get("retry_times", 0))
         delay = self.backoff_delay(response, attempt)
         retry: Any = get_retry_request(
             request,
-            spider=spider or self.crawler.spider,  # type: ignore[arg-type]
-            reason=f"{response.status} response",
+            spider=owner,
+            reason="rate-limit answer" if limited else f"{response.status} response",
             max_retry_times=self.max_retry_times,
             priority_adjust=self.priority_adjust,
         )
         if retry is None:
             return response
         if self.crawler.stats:
-            self.crawler.stats.inc_value(f"buzz/backoff/{response.status}")
+            key = "rate_limit" if limited else str(response.status)
+            self.crawler.stats.inc_value(f"buzz/backoff/{key}")
         logger.debug("backing off %.1fs before retrying %s", delay, request.url)
         await asyncio.sleep(delay)
         return retry  # type: ignore[no-any-return]
+
+    async def _mind_usage(self, spider: Any, response: Response) -> None:
+        """Pause the whole crawl when the site says its quota is nearly used (X-App-Usage...)."""
+        asked = float(getattr(spider, "usage_pause", lambda r: 0.0)(response))
+        if asked <= 0:
+            return
+        pause = min(self.backoff_max, asked * self.backoff_base)
+        if self.crawler.stats:
+            self.crawler.stats.inc_value("buzz/backoff/usage")
+        engine = self.crawler.engine
+        logger.info("the site's usage quota is nearly spent: pausing %.1fs", pause)
+        if engine is not None:
+            engine.pause()
+        try:
+            await asyncio.sleep(pause)
+        finally:
+            if engine is not None:
+                engine.unpause()
 
 
 class RefusalRetryMiddleware:

@@ -79,6 +79,8 @@ def records(item: ThreadItem) -> tuple[ThreadRecord, list[ReplyRecord]]:
         body=item.body,
         pinned=item.pinned,
         replies_complete=item.replies_complete,
+        reply_total=item.reply_total,
+        reply_total_at=item.crawled_at if item.reply_total is not None else None,
     )
     replies = [
         ReplyRecord(

@@ -58,6 +58,8 @@ class ReplicaServer(ThreadingHTTPServer):
         self._by_route: Counter[str] = Counter()
         self._faults = 0
         self._open: set[Any] = set()
+        if hasattr(site, "origin"):  # a site writing absolute links (API paging) learns its URL
+            site.origin = self.url
 
     def track(self, connection: Any, opened: bool) -> None:
         """Remember the open client connections, so kill() can drop them."""

@@ -120,6 +120,25 @@ class Reply(Base):
     removed_at: Mapped[datetime | None]
 
 
+class ReplySnapshot(Base):
+    """A thread's reply total as the site stated it at one time, where the replies can't be read.
+
+    New replies in a window are then estimated from the snapshots around its bounds
+    (storage.estimates); one row per thread and observation time, so a re-crawl adds none.
+    """
+
+    __tablename__ = "reply_snapshots"
+    __table_args__ = (
+        UniqueConstraint("thread_id", "observed_at"),
+        CheckConstraint("total >= 0", name="total"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    observed_at: Mapped[datetime]
+    total: Mapped[int] = mapped_column(Integer)
+
+
 class CrawlRun(Base):
     """One run of a spider: what it was asked, who ran it, how it ended, counters and errors."""
 
@@ -447,6 +466,7 @@ apscheduler_jobs = Table(
 
 threads: Table = Base.metadata.tables["threads"]
 replies: Table = Base.metadata.tables["replies"]
+reply_snapshots: Table = Base.metadata.tables["reply_snapshots"]
 crawl_runs: Table = Base.metadata.tables["crawl_runs"]
 crawl_channels: Table = Base.metadata.tables["crawl_channels"]
 crawl_locks: Table = Base.metadata.tables["crawl_locks"]

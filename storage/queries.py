@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.engine import Connection
 
+from storage.estimates import estimated_reply_counts
 from storage.models import replies, threads
 from storage.types import ensure_aware
 
@@ -45,7 +46,12 @@ def new_reply_counts(
     platform: str | None = None,
     min_replies: int = 1,
 ) -> list[dict[str, Any]]:
-    """Count shown replies with replied_at in [start, end) per thread; rows fit ThreadCount."""
+    """Count shown replies with replied_at in [start, end) per thread; rows fit ThreadCount.
+
+    Threads whose replies cannot be read but whose totals were snapshotted come with an
+    estimate instead (`estimate` True, storage.estimates); a thread with counted replies is
+    never estimated too.
+    """
     _check_window(start, end)
     counted = (
         select(replies.c.thread_id, func.count().label("new_replies"))
@@ -77,7 +83,7 @@ def new_reply_counts(
         stmt = stmt.where(threads.c.platform == platform)
     stmt = stmt.order_by(counted.c.new_replies.desc(), threads.c.id)
     # Positional unpacking: Row attribute access costs more than the query on big weeks.
-    return [
+    exact = [
         {
             "thread_id": thread_id,
             "platform": platform_,
@@ -108,6 +114,17 @@ def new_reply_counts(
             author,
         ) in conn.execute(stmt).tuples()
     ]
+    counted_ids = {r["thread_id"] for r in exact}
+    estimated = [
+        r
+        for r in estimated_reply_counts(conn, start, end, platform, skip=counted_ids)
+        if r["new_replies"] >= min_replies
+    ]
+    if not estimated:
+        return exact
+    rows = exact + estimated
+    rows.sort(key=lambda r: (-r["new_replies"], r["thread_id"]))
+    return rows
 
 
 def daily_channel_counts(

@@ -25,6 +25,9 @@ class ThreadRecord:
     pinned: bool = False
     # False when only some replies could be read: absent ones are then not marked removed.
     replies_complete: bool = True
+    # The site's count of replies where they cannot be read, as seen at reply_total_at.
+    reply_total: int | None = None
+    reply_total_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from storage.bulk import insert_missing
 from storage.dialects import dialect_insert
-from storage.models import THREAD_STATUSES, replies, threads
+from storage.models import THREAD_STATUSES, replies, reply_snapshots, threads
 from storage.records import ReplyRecord, ThreadRecord, WriteResult
 from storage.types import ensure_aware
 
@@ -80,6 +80,12 @@ def _validate(thread: ThreadRecord, thread_replies: Sequence[ReplyRecord]) -> No
         )
     if thread.posted_at is not None:
         ensure_aware(thread.posted_at, f"{thread.thread_key} posted_at")
+    if thread.reply_total is not None:
+        if thread.reply_total < 0:
+            raise ValueError(f"{thread.platform}/{thread.thread_key}: negative reply_total")
+        if thread.reply_total_at is None:
+            raise ValueError(f"{thread.platform}/{thread.thread_key}: reply_total without a time")
+        ensure_aware(thread.reply_total_at, f"{thread.thread_key} reply_total_at")
     keys: set[str] = set()
     for reply in thread_replies:
         if reply.reply_key in keys:
@@ -294,6 +300,13 @@ def _write_chunk(conn: Connection, chunk: ThreadBatch, seen_at: datetime) -> lis
     fresh = [row for d in diffs for row in d.inserts if row["thread_id"] not in known]
     insert_missing(conn, replies, inserts, conflict=("thread_id", "reply_key"))
     insert_missing(conn, replies, fresh, conflict=("thread_id", "reply_key"), fresh=True)
+    # A total seen twice at the same time is one snapshot: a re-crawl adds nothing.
+    snapshots = [
+        {"thread_id": after[key][0], "observed_at": t.reply_total_at, "total": t.reply_total}
+        for (t, _), key in zip(chunk, keys, strict=True)
+        if t.reply_total is not None
+    ]
+    insert_missing(conn, reply_snapshots, snapshots, conflict=("thread_id", "observed_at"))
 
     return [
         WriteResult(

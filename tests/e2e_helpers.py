@@ -100,11 +100,19 @@ def key(board: str, article_id: str) -> str:
 
 
 def stored_counts(db_url: str, start: datetime, end: datetime) -> dict[str, int]:
-    """The stored new-reply count per thread key (`board/article id`) for a window."""
+    """The stored exact new-reply count per thread key (`board/article id`) for a window.
+
+    Estimated rows (threads known only by dated totals) are left out: they are checked against
+    their source's documented bound by its own end-to-end test.
+    """
     engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
-            return {r["thread_key"]: r["new_replies"] for r in new_reply_counts(conn, start, end)}
+            return {
+                r["thread_key"]: r["new_replies"]
+                for r in new_reply_counts(conn, start, end)
+                if not r["estimate"]
+            }
     finally:
         engine.dispose()
 
@@ -148,7 +156,11 @@ def expected_board(
 def assert_truth_counts(
     counts: dict[str, int], source: str, channels: Sequence[str], week: date, now: datetime
 ) -> int:
-    """Every visible thread of the source's channels in range has its truth's count; how many."""
+    """Every visible thread of the source's channels in range has its truth's count; how many.
+
+    Threads the truth marks `"counting": "estimate"` (replies unreadable, only totals) are
+    skipped: no exact count is stored for them.
+    """
     from replica import sources as replica_sources
 
     truth = replica_sources.week_truth(source, week, now, 7)
@@ -157,6 +169,8 @@ def assert_truth_counts(
     for t in truth["threads"]:
         in_range = datetime.fromisoformat(t["posted_at"]) >= cutoff
         if t["status"] != "ok" or t["channel"] not in channels or not in_range:
+            continue
+        if t.get("counting") == "estimate":
             continue
         assert counts.get(t["thread_key"], 0) == t["new_replies"], (source, t)
         checked += 1

@@ -24,6 +24,10 @@ from crawlers.pages.dcard import (
     parse_post,
     parse_posts,
 )
+from crawlers.pages.facebook import FacebookParseError
+from crawlers.pages.facebook import parse_comments as parse_fb_comments
+from crawlers.pages.facebook import parse_pages as parse_fb_pages
+from crawlers.pages.facebook import parse_posts as parse_fb_posts
 from crawlers.pages.mobile01 import Mobile01ParseError
 from crawlers.pages.mobile01.forums import parse_forums as parse_m01_forums
 from crawlers.pages.mobile01.topic import parse_topic
@@ -136,6 +140,9 @@ _PTT_ARTICLES = tuple(
 )
 _DCARD_API = "/service/api/v2"
 _YT_API = "/youtube/v3"
+_FB_API = "/v19.0"
+_FB_TOKEN = {"access_token": credential("facebook") or ""}
+_FB_POSTS = {"fields": "id,message,created_time,permalink_url,comments.summary(true).limit(0)"}
 
 PARSERS: tuple[Parser, ...] = (
     Parser(
@@ -240,6 +247,36 @@ PARSERS: tuple[Parser, ...] = (
         (),
         is_json=True,
     ),
+    Parser(
+        "facebook-pages",
+        parse_fb_pages,
+        FacebookParseError,
+        (),
+        (("facebook", f"{_FB_API}/pages/search", {"q": "GirlStyle", **_FB_TOKEN}),),
+        is_json=True,
+    ),
+    Parser(
+        "facebook-posts",
+        parse_fb_posts,
+        FacebookParseError,
+        ("facebook/facebook_graph_api_page_posts_response_2021.json",),
+        (
+            (
+                "facebook",
+                f"{_FB_API}/350540028367087/posts",
+                {"limit": "5", **_FB_POSTS, **_FB_TOKEN},
+            ),
+        ),
+        is_json=True,
+    ),
+    Parser(
+        "facebook-comments",
+        parse_fb_comments,
+        FacebookParseError,
+        (),
+        (),
+        is_json=True,
+    ),
     Parser("mobile01-forums", parse_m01_forums, Mobile01ParseError, (), (("mobile01", "/", {}),)),
     Parser("mobile01-topics", _m01_list, Mobile01ParseError, (), ()),
     Parser("mobile01-topic", _m01_topic, Mobile01ParseError, (), ()),
@@ -292,6 +329,15 @@ def _replica_extra(name: str) -> list[bytes]:
         found.extend(_youtube_pages(name))
     elif name.startswith("news-"):
         found.extend(_news_seeds(name))
+    elif name == "facebook-comments":
+        listed = _get("facebook", f"{_FB_API}/1420226118250050/posts", {**_FB_POSTS, **_FB_TOKEN})
+        posts = json.loads(listed or b"{}").get("data", [])
+        busy = [
+            p["id"] for p in posts if p.get("comments", {}).get("summary", {}).get("total_count")
+        ]
+        for post_id in busy[:2]:
+            query = {"summary": "true", "limit": "5", **_FB_TOKEN}
+            found.append(_get("facebook", f"{_FB_API}/{post_id}/comments", query) or b"")
     return [f for f in found if f]
 
 

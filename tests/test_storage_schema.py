@@ -41,6 +41,7 @@ TABLES = {
     "published_weeks",
     "week_coverage",
     "rule_sets",
+    "reply_snapshots",
     "apscheduler_jobs",
 }
 
@@ -53,7 +54,7 @@ def test_migrations_at_head_match_the_models(engine: Engine) -> None:
 
 def test_upgrade_creates_every_table_and_records_head(engine: Engine) -> None:
     assert set(inspect(engine).get_table_names()) >= TABLES
-    assert current_revision(engine) == head_revision() == "0007"
+    assert current_revision(engine) == head_revision() == "0008"
 
 
 @pytest.mark.parametrize("backend", h.database_urls())
@@ -62,7 +63,7 @@ def test_fresh_database_has_no_revision_until_upgraded(backend: str, tmp_path: P
         assert current_revision(url) is None
         upgrade(url)
         upgrade(url)  # a second upgrade is a no-op
-        assert current_revision(url) == "0007"
+        assert current_revision(url) == "0008"
         eng = make_engine(url)
         try:
             assert set(inspect(eng).get_table_names()) >= TABLES
@@ -74,7 +75,7 @@ def test_downgrade_to_base_and_upgrade_again(db_url: str) -> None:
     downgrade(db_url, "base")
     assert current_revision(db_url) is None
     upgrade(db_url)
-    assert current_revision(db_url) == "0007"
+    assert current_revision(db_url) == "0008"
 
 
 def test_alembic_version_table_lives_beside_the_schema(engine: Engine) -> None:

@@ -8,6 +8,7 @@ tally. Its own code is routing: which URLs, which parser, what to follow.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
@@ -21,7 +22,7 @@ from twisted.python.failure import Failure
 
 from crawlers.completeness import CrawlTally
 from crawlers.failures import RetryRefused, classify_failure
-from crawlers.secrets import install_log_redaction, redact
+from crawlers.secrets import install_log_redaction, protect, redact
 from crawlers.sources.base import Source
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,9 @@ class SourceSpider(Spider):
         self.buzz_job = buzz_job.strip()
         self.buzz_shard = parse_shard(buzz_shard)
         self.tally = CrawlTally(self.source.platform, self.channels)
+        env = self.source.credential_env
+        self.credential = (os.environ.get(env, "").strip() or None) if env else None
+        protect(self.credential)  # its value never reaches a log line from here on
 
     @property
     def run_args(self) -> dict[str, str]:
@@ -137,6 +141,18 @@ class SourceSpider(Spider):
             for request in self.first_requests(channel):
                 yield request
 
+    def shown(self, url: str) -> str:
+        """A URL as it may be written down: the source's credential masked."""
+        return redact(url, (self.credential,) if self.credential else ())
+
+    def rate_limited(self, response: Response) -> bool:
+        """Whether an answer is the site's own rate-limit refusal (beyond a 429): retried later."""
+        return False
+
+    def usage_pause(self, response: Response) -> float:
+        """Seconds (at BUZZ_BACKOFF_BASE 1) to pause the crawl: the site says its quota is near."""
+        return 0.0
+
     def first_requests(self, channel: str) -> list[Request]:
         """The requests a channel's crawl starts from (made with request(..., root=True))."""
         raise NotImplementedError
@@ -166,11 +182,11 @@ class SourceSpider(Spider):
         request = failure.request  # type: ignore[attr-defined]
         channel = str(request.meta.get(CHANNEL, "?"))
         loss, kind = classify_failure(failure)
-        self.tally[channel].lose(loss, kind, redact(request.url))
+        self.tally[channel].lose(loss, kind, self.shown(request.url))
         if request.meta.get(ROOT):
             self.tally[channel].root_loss = loss
         self.count(f"lost/{loss}")
-        logger.debug("%s: %s: %s (%s)", self.name, request.url, loss, kind)
+        logger.debug("%s: %s: %s (%s)", self.name, self.shown(request.url), loss, kind)
 
     def refused(self, response: Response, channel: str, message: str) -> None:
         """A page that is not what was asked for: a challenge is blocked, anything else failed.
@@ -184,11 +200,11 @@ class SourceSpider(Spider):
             raise RetryRefused(retry, message)
         loss = "blocked" if challenge_reason(message) else "failed"
         kind = "challenge" if loss == "blocked" else "parse"
-        self.tally[channel].lose(loss, kind, redact(response.url))
+        self.tally[channel].lose(loss, kind, self.shown(response.url))
         if response.meta.get(ROOT):
             self.tally[channel].root_loss = loss
         self.count("errors/parse")
-        logger.debug("%s: %s: %s", self.name, response.url, message)
+        logger.debug("%s: %s: %s", self.name, self.shown(response.url), message)
 
     def refusal_retry(self, response: Response, message: str) -> Request | None:
         """The same request once more for a refused 200 answer, or None when retries are spent."""

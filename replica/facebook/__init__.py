@@ -1,0 +1,1 @@
+"""The Facebook replica: a Graph API stand-in for a few fan pages."""
