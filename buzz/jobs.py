@@ -6,7 +6,7 @@ import logging
 import os
 import shutil
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from buzz.config import Config, redact_url, sqlite_path
 from buzz.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_REFUSED, fail, note, one_line_logs
 from ranking.coverage import cutoff_of, week_coverage
-from ranking.leaderboard import build_leaderboards
+from ranking.leaderboard import build_leaderboards, kinds_of
 from ranking.models import (
     ChannelCoverage,
     CrawlRecord,
@@ -531,7 +531,18 @@ def stored_boards(config: Config, window: Window) -> WeeklyBoards | None:
         daily,
         previous,
         f"{stored_rules['version']} (sha256:{digest})" if stored_rules else "",
+        kinds_of(_stored_rules(stored_rules)),
     )
+
+
+def _stored_rules(stored: Mapping[str, Any] | None) -> RuleSet:
+    """The rules a week was published with (the shipped ones when none or unreadable)."""
+    if stored is not None:
+        try:
+            return parse_rules(str(stored["text"]), f"rules {stored['version']}")
+        except RulesError:
+            pass
+    return default_rules()
 
 
 def report_week(

@@ -263,6 +263,8 @@ def classify(
     """The first exclusion rule that matches this thread in this window, or None to keep it."""
     t = _text(row, config, history)
     for reason, rule in RULES:
+        if not t.rules.leaves_out(row.platform, reason):
+            continue
         detail = rule(row, t, window)
         if detail is not None:
             return exclusion_for(row, reason, detail)
@@ -280,6 +282,8 @@ def every_exclusion(
     t = _text(row, config, history)
     found = []
     for reason, rule in RULES:
+        if not t.rules.leaves_out(row.platform, reason):
+            continue
         detail = rule(row, t, window)
         if detail is not None:
             found.append(exclusion_for(row, reason, detail))

@@ -133,6 +133,11 @@ def _giveaway_platforms(platforms: set[str], option: bool | Collection[str]) -> 
     return set(option) & platforms
 
 
+def kinds_of(rules: RuleSet) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The rules' per-platform kinds left out, as WeeklyBoards carries them."""
+    return tuple(sorted((p, tuple(sorted(k))) for p, k in rules.board_kinds.items()))
+
+
 def build_leaderboards(
     rows: Iterable[ThreadCount],
     window: Window,
@@ -233,4 +238,5 @@ def build_leaderboards(
         boards=tuple(ordered_boards(boards)),
         exclusions=tuple(contenders),
         rules_version=(config or default_rules()).label,
+        board_kinds=kinds_of(config or default_rules()),
     )

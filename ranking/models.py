@@ -128,7 +128,9 @@ class WeeklyBoards:
     daily: tuple[DailyCount, ...] = field(default=())
     # Last week's published ranks; None when last week was never published (no movement).
     previous: tuple[PreviousRank, ...] | None = None
-    rules_version: str = ""  # the exclusion rules ranked with: "2026.12-1 (sha256:...)"
+    rules_version: str = ""  # the exclusion rules ranked with: "2026.12-2 (sha256:...)"
+    # Platforms whose boards leave out only some kinds (chat, live, giveaway), from the rules.
+    board_kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def incomplete(self) -> tuple[ChannelCoverage, ...]:

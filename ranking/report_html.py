@@ -101,14 +101,25 @@ def _environment() -> Environment:
     return env
 
 
-def _exclusion_note(board: Leaderboard, activity_platforms: set[str]) -> str:
+KIND_WORDS = {"chat": "閒聊文", "live": "直播文", "giveaway": "贈獎文"}
+
+
+def _exclusion_note(
+    board: Leaderboard, activity_platforms: set[str], kinds: dict[str, tuple[str, ...]]
+) -> str:
     """What the board leaves out, as the reference report says under each heading."""
     kind, platform, _ = parse_scope(board.scope)
     if kind == "activity":
         return "只列贈獎文（活動文），依新增回文數排名"
-    if platform in activity_platforms:
-        return "排除閒聊文、直播文；贈獎文另列活動文排行榜"
-    return "排除閒聊文、直播文、贈獎文"
+    left_out = kinds.get(platform, tuple(KIND_WORDS))
+    activity = platform in activity_platforms and "giveaway" in left_out
+    words = [
+        w for k, w in KIND_WORDS.items() if k in left_out and not (activity and k == "giveaway")
+    ]
+    note = "排除" + "、".join(words) if words else ""
+    if activity:
+        note += ("；" if note else "") + "贈獎文另列活動文排行榜"
+    return note
 
 
 def _board_context(
@@ -153,7 +164,7 @@ def _board_context(
                 and (i == 1 or parse_scope(ordered[i - 2].scope)[0] != "channel"),
                 "hard_gaps": hard,
                 "soft_gaps": bool(gaps) and not hard,
-                "note": _exclusion_note(board, activity_platforms),
+                "note": _exclusion_note(board, activity_platforms, dict(boards.board_kinds)),
                 "rows": rows,
                 "chart": Markup(chart) if chart else None,  # matplotlib wrote and escaped it
                 "chart_count": min(len(board.entries), 10),

@@ -59,6 +59,35 @@ class ChannelRules:
     recurrence: bool = True
 
 
+# The kinds `[board.exclude]` names, by the reasons they cover; other reasons always apply.
+REASON_KINDS: dict[str, str] = {
+    "chit_chat_periodic": "chat",
+    "chit_chat_stale": "chat",
+    "live": "live",
+    "giveaway": "giveaway",
+}
+
+
+def _board_kinds(board: dict[str, Any], source: str) -> dict[str, frozenset[str]]:
+    """`[board.exclude]`: platform = ["giveaway", ...], each a known kind."""
+    table = board.get("exclude", {})
+    if not isinstance(table, dict):
+        raise RulesError(f"{source}: board.exclude: not a table")
+    known = sorted(set(REASON_KINDS.values()))
+    found: dict[str, frozenset[str]] = {}
+    for platform, kinds in table.items():
+        if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+            raise RulesError(f"{source}: board.exclude.{platform}: expected a list of kinds")
+        bad = [k for k in kinds if k not in known]
+        if bad:
+            raise RulesError(
+                f"{source}: board.exclude.{platform}: unknown kind {bad[0]!r} "
+                f"(known: {', '.join(known)})"
+            )
+        found[platform] = frozenset(kinds)
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class RuleSet:
     """A parsed rules file: what the rules read, and its version for the published boards."""
@@ -79,11 +108,18 @@ class RuleSet:
     schedule_tolerance: float
     activity_platforms: frozenset[str]
     channels: dict[str, ChannelRules] = field(default_factory=dict)
+    board_kinds: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Per platform, the kinds (chat, live, giveaway) its boards leave out; unlisted: all."""
 
     @property
     def label(self) -> str:
         """The version as reports print it: 2026.12-1 (sha256:ab12...)."""
         return f"{self.version} (sha256:{self.digest})"
+
+    def leaves_out(self, platform: str, reason: str) -> bool:
+        """Whether the platform's boards leave out threads of this reason (deleted, pinned: all)."""
+        kinds = self.board_kinds.get(platform)
+        return kinds is None or REASON_KINDS.get(reason) is None or REASON_KINDS[reason] in kinds
 
     def channel(self, platform: str, channel: str) -> ChannelRules:
         """The channel's settings (defaults when it has none)."""
@@ -208,6 +244,7 @@ def parse_rules(text: str, source: str = DEFAULT_RULES) -> RuleSet:
         schedule_tolerance=_number(chat, "schedule_tolerance", "chat", source),
         activity_platforms=frozenset(platforms),
         channels={k: _channel(k, v, source) for k, v in channels.items()},
+        board_kinds=_board_kinds(board, source),
     )
 
 

@@ -22,7 +22,7 @@ from storage_fixtures import database_urls, fresh_database
 
 from buzz.configfile import FileSettings, SourceSettings, render
 from crawlers.sources import all_sources
-from ranking.leaderboard import PLATFORM_ORDER, channel_label, platform_label
+from ranking.leaderboard import PLATFORM_ORDER, board_title, channel_label
 from ranking.windows import TAIPEI, week_starting
 from replica import sources as replica_sources
 from replica.server import serve_in_thread
@@ -77,7 +77,7 @@ def test_one_weekly_run_matches_every_sources_truth(db_url: str, tmp_path: Path)
         assert not gone & ranked, f"{s.name}: a deleted or hidden thread is on a board"
         assert assert_truth_counts(counts, s.name, s.default_channels, WEEK, NOW) > 50, s.name
     html = (tmp_path / "reports" / "2019-02-04" / "leaderboard.html").read_text(encoding="utf-8")
-    order = [platform_label(p) for p in PLATFORM_ORDER if p in {s.platform for s in sources}]
+    order = [board_title(p) for p in PLATFORM_ORDER if p in {s.platform for s in sources}]
     headings = [html.index(f"<h2>{label} 聲量探索排行榜") for label in order]
     assert headings == sorted(headings), "boards follow the reference order"
     assert "各頻道資料完整性" in html and "本週資料不完整" not in html

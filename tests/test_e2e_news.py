@@ -172,11 +172,11 @@ def test_both_sites_crawl_exact_rank_report_and_recrawl_to_nothing_new(
 
         report = tmp_path / "reports" / WEEK.isoformat()
         html = (report / "leaderboard.html").read_text(encoding="utf-8")
-        assert "<h2>新聞 聲量探索排行榜" in html
+        assert "<h2>新聞頻道 聲量探索排行榜" in html
         assert "<td>LINE TODAY &gt; 國內</td>" in html and "<td>yahoo新聞 &gt; 娛樂</td>" in html
         assert "新聞 &gt; LINE TODAY" not in html
         document = json.loads((report / "leaderboard.json").read_text(encoding="utf-8"))
-        assert document["boards"][0]["label"] == "新聞"
+        assert document["boards"][0]["label"] == "新聞頻道"
         sources = {e["source_channel"] for b in document["boards"] for e in b["entries"]}
         assert {"LINE TODAY > 國內", "yahoo新聞 > 娛樂"} <= sources
         text = (report / "leaderboard.csv").read_text(encoding="utf-8-sig")

@@ -23,6 +23,7 @@ from storage_fixtures import SQLITE, database_urls, fresh_database
 
 from buzz.config import load_config
 from buzz.jobs import stored_boards
+from crawlers.secrets import MASK
 from crawlers.sources import get
 from ranking.windows import week_starting
 from replica.clock import DEFAULT_NOW, DEFAULT_SEED, TAIPEI
@@ -215,7 +216,7 @@ def test_the_weekly_job_sees_deletions_drops_giveaways_and_writes_the_key_nowher
     assert giveaways and giveaways <= excluded
 
     logs = proc.stdout + proc.stderr + json.dumps(runs(db_url), default=str, ensure_ascii=False)
-    assert "youtube/v3/commentThreads?" in logs and "[redacted]" in logs  # URLs were logged
+    assert "youtube/v3/commentThreads?" in logs and MASK in logs  # URLs were logged
     reports = _report_text(tmp_path / "reports")
     assert "YouTube" in reports and "贈獎文" in reports
     for where, text in (("logs", logs), ("database", _db_text(db_url)), ("reports", reports)):

@@ -84,7 +84,7 @@ def test_an_excluded_thread_lists_every_rule_and_the_rank_it_would_have_had(
     assert "giveaway: 贈獎文" in out and "chat_stale: 閒聊文②" in out  # every rule, not the first
     assert "no rank: excluded as giveaway" in out
     assert "would have been #1 on PTT > Gossiping" in out
-    assert "rules: 2026.12-1 (sha256:" in out
+    assert "rules: 2026.12-2 (sha256:" in out
     assert "crawl history:" in out and "channel complete" in out
 
 
@@ -121,7 +121,7 @@ def test_a_published_week_keeps_its_rules_and_re_ranks_with_them(
         default_rules()
         .text.replace("giveaway = 3  #", "giveaway = 99  #")
         .replace("stale_after_days = 14", "stale_after_days = 60")
-        .replace('version = "2026.12-1"', 'version = "lenient"'),
+        .replace('version = "2026.12-2"', 'version = "lenient"'),
         encoding="utf-8",
     )
     boards = rank_week(config, WEEK, top=1, rules_path=lenient)

@@ -391,3 +391,18 @@ def test_giveaway_and_live_evidence_beyond_the_labelled_set(
     title: str, body: str, platform: str, expected: str | None
 ) -> None:
     assert reason(row(title, body=body, platform=platform)) == expected
+
+
+# --- which kinds a platform's boards leave out ([board.exclude]) --------------------------------
+
+
+def test_fan_pages_and_youtube_leave_out_only_giveaways_as_the_reference_headings_say() -> None:
+    stale = days_before_window(30)
+    for platform in ("facebook", "youtube"):
+        assert reason(row("每週閒聊", platform=platform, channel="c", posted_at=stale)) is None
+        assert reason(row("[直播] 今晚 20:00 開台", platform=platform, channel="c")) is None
+        assert reason(row("[抽獎] 留言抽 3 位送好禮", platform=platform, channel="c")) == "giveaway"
+        gone = row("[抽獎] 留言抽 3 位送好禮", platform=platform, channel="c", status="deleted")
+        assert reason(gone) == "deleted"
+    assert reason(row("每週閒聊", posted_at=stale)) in {"chit_chat_periodic", "chit_chat_stale"}
+    assert reason(row("[直播] 今晚 20:00 開台")) == "live"

@@ -314,3 +314,10 @@ def test_a_provisional_week_says_so_with_its_cutoff_everywhere() -> None:
     assert mark in render_html(boards, GENERATED) and mark in render_markdown(boards)
     assert mark in render_csv(boards).decode("utf-8-sig")
     assert "本週資料不完整" not in render_html(boards, GENERATED)
+
+
+def test_each_board_says_what_it_leaves_out_as_its_platforms_rules_do() -> None:
+    page = render_html(sample(), GENERATED)
+    notes = dict(re.findall(r"<h2>(.*?) 聲量探索排行榜.*?<p class=\"note\">(.*?)</p>", page, re.S))
+    assert notes["PTT"] == "排除閒聊文、直播文、贈獎文"
+    assert notes["Facebook 粉絲團"] == "贈獎文另列活動文排行榜"  # fan pages: only giveaways go

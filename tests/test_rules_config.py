@@ -129,3 +129,12 @@ def test_news_tags_never_recur_into_chat() -> None:
     history = index_history(_series("[新聞] 每日財經整理 {i}", [0, 1, 2, 3], ["bot"] * 4))
     r = row("[新聞] 每日財經整理 9", channel="Tainan", author="bot")
     assert classify(r, WEEK, history=history) is None
+
+
+def test_board_exclude_names_known_kinds_in_one_line() -> None:
+    text = default_rules().text.replace('youtube = ["giveaway"]', 'youtube = ["gossip"]')
+    with pytest.raises(RulesError, match=r"board\.exclude\.youtube: unknown kind 'gossip'"):
+        parse_rules(text, "my-rules.toml")
+    rules = default_rules()
+    assert rules.leaves_out("youtube", "giveaway") and not rules.leaves_out("youtube", "live")
+    assert rules.leaves_out("youtube", "deleted") and rules.leaves_out("ptt", "live")
