@@ -14,7 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -31,7 +31,9 @@ from storage.models import Reply, Thread
 
 pytestmark = pytest.mark.e2e
 
-NOW = datetime(2019, 2, 11, 9, 0, tzinfo=TAIPEI)
+# Chromium loads every page: the crawl runs mid-week with no lookback, so it covers the week's
+# first two and a half days only, which still walks listings, threads and their reply pages.
+NOW = datetime(2019, 2, 6, 12, 0, tzinfo=TAIPEI)
 WEEK = date(2019, 2, 4)
 SOURCES = {s.name: s for s in all_sources() if s.name in replica_sources.names()}
 CHROMIUM = os.environ.get("BUZZ_CHROMIUM") or shutil.which("chromium")
@@ -49,7 +51,12 @@ def _crawl(
     env[source.base_url_env] = url
     config = tmp / f"buzz-{browser}.toml"
     channel = source.default_channels[0]
-    lines = [f"[sources.{source.name}]", f'channels = ["{channel}"]', f'base_url = "{url}"']
+    lines = [
+        "lookback_days = 0",
+        f"[sources.{source.name}]",
+        f'channels = ["{channel}"]',
+        f'base_url = "{url}"',
+    ]
     config.write_text("\n".join([*lines, "browser = true" if browser else ""]) + "\n")
     env["BUZZ_CONFIG"] = str(config)
     since, now = WEEK.isoformat(), NOW.isoformat()
@@ -101,7 +108,7 @@ def test_a_javascript_challenge_blocks_a_plain_crawl_and_the_browser_gets_throug
     window = week_starting(WEEK)
     counts = stored_counts(db_url, window.start, window.end)
     truth = replica_sources.week_truth(name, WEEK, NOW, 7)
-    cutoff = window.start - timedelta(days=14)
+    cutoff = window.start
     checked = 0
     for t in truth["threads"]:
         if t["channel"] != channel or t["status"] != "ok":
@@ -110,11 +117,11 @@ def test_a_javascript_challenge_blocks_a_plain_crawl_and_the_browser_gets_throug
             continue
         assert counts.get(t["thread_key"], 0) == t["new_replies"], t
         checked += 1
-    assert checked >= 5, checked
+    assert checked >= 2, checked
 
     # the same pages crawled plainly store the same reply keys: nothing is counted twice
     browsed_keys = _reply_keys(db_url)
-    assert len(browsed_keys) > 50
+    assert len(browsed_keys) > 20
     plain_dir = tmp_path / "plain"
     plain_dir.mkdir()
     with (
