@@ -121,7 +121,7 @@ def test_a_javascript_challenge_blocks_a_plain_crawl_and_the_browser_gets_throug
 
     # the same pages crawled plainly store the same reply keys: nothing is counted twice
     browsed_keys = _reply_keys(db_url)
-    assert len(browsed_keys) > 20
+    assert len(browsed_keys) >= 10
     plain_dir = tmp_path / "plain"
     plain_dir.mkdir()
     with (
