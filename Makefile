@@ -20,7 +20,8 @@ demo: $(STAMP)
 	$(DEMO_ENV) $(BIN)/buzz demo
 
 test: $(STAMP)
-	$(BIN)/pytest
+	# One worker per core: the suite is mostly real crawls, each a subprocess and a replica.
+	$(BIN)/pytest -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
