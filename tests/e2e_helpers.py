@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -54,13 +54,19 @@ def buzz_env(db_url: str, base_url: str, tmp: Path) -> dict[str, str]:
 
 
 def run_buzz(
-    args: list[str], db_url: str, base_url: str, tmp: Path, expect: int = 0
+    args: list[str],
+    db_url: str,
+    base_url: str,
+    tmp: Path,
+    expect: int = 0,
+    env: Mapping[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run `python -m buzz ARGS` against a database and a site; fail loudly on another exit."""
+    """Run `python -m buzz ARGS` against a database and a site (env: variables on top); fail
+    loudly on another exit."""
     proc = subprocess.run(
         [sys.executable, "-m", "buzz", *args],
         cwd=ROOT,
-        env=buzz_env(db_url, base_url, tmp),
+        env={**buzz_env(db_url, base_url, tmp), **(env or {})},
         capture_output=True,
         text=True,
         timeout=600,

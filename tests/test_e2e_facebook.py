@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_helpers import ROOT, buzz_env, stored_counts
+from e2e_helpers import run_buzz, stored_counts
 from sqlalchemy import String, Text, inspect, select
 from storage_fixtures import SQLITE, database_urls, fresh_database
 
@@ -65,22 +64,11 @@ def buzz(
     **env: str,
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m buzz ARGS` with only Facebook configured, at the replica."""
-    full = {**buzz_env(db_url, site.url, tmp), "FACEBOOK_BASE_URL": site.url, **env}
+    full = {"FACEBOOK_BASE_URL": site.url, **env}
     config = tmp / "facebook.toml"
     config.write_text(render(FileSettings((SourceSettings("facebook", tuple(PAGES)),))))
     full["BUZZ_CONFIG"] = str(config)
-    proc = subprocess.run(
-        [sys.executable, "-m", "buzz", *args],
-        cwd=ROOT,
-        env=full,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == expect, (
-        f"buzz {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr[-4000:]}"
-    )
-    return proc
+    return run_buzz(args, db_url, site.url, tmp, expect, full)
 
 
 def crawl(db_url: str, site: RunningReplica, tmp: Path, **env: str) -> str:

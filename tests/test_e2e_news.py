@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from e2e_helpers import ROOT, buzz_env, stored_counts, table_sizes
+from e2e_helpers import run_buzz, stored_counts, table_sizes
 from sqlalchemy import select
 from storage_fixtures import SQLITE, database_urls, fresh_database
 
@@ -53,19 +52,8 @@ def buzz(
     args: list[str], db_url: str, site: RunningReplica, tmp: Path, expect: int = 0
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m buzz ARGS` with NEWS_BASE_URL on the replica; fail on another exit."""
-    env = {**buzz_env(db_url, site.url, tmp), "NEWS_BASE_URL": site.url}
-    proc = subprocess.run(
-        [sys.executable, "-m", "buzz", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == expect, (
-        f"buzz {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr[-4000:]}"
-    )
-    return proc
+    env = {"NEWS_BASE_URL": site.url}
+    return run_buzz(args, db_url, site.url, tmp, expect, env)
 
 
 def crawl(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_helpers import ROOT, buzz_env, stored_counts, table_sizes
+from e2e_helpers import run_buzz, stored_counts, table_sizes
 from sqlalchemy import MetaData, select
 from storage_fixtures import SQLITE, database_urls, fresh_database
 
@@ -53,19 +52,8 @@ def buzz(
     args: list[str], db_url: str, site: RunningReplica, tmp: Path, expect: int = 0, **env: str
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m buzz ARGS` with YOUTUBE_BASE_URL on the replica; fail on another exit."""
-    full = {**buzz_env(db_url, site.url, tmp), "YOUTUBE_BASE_URL": site.url, **env}
-    proc = subprocess.run(
-        [sys.executable, "-m", "buzz", *args],
-        cwd=ROOT,
-        env=full,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == expect, (
-        f"buzz {' '.join(args)} exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr[-4000:]}"
-    )
-    return proc
+    full = {"YOUTUBE_BASE_URL": site.url, **env}
+    return run_buzz(args, db_url, site.url, tmp, expect, full)
 
 
 def crawl(

@@ -12,7 +12,6 @@ quota units in the channel's tally; `quotaExceeded` ends the crawl at once (fini
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -40,7 +39,6 @@ from crawlers.pages.youtube import (
     parse_videos,
     refusal,
 )
-from crawlers.secrets import redact
 from crawlers.sources import youtube
 from crawlers.spiders.base import ROOT, SourceSpider
 
@@ -65,17 +63,12 @@ class YoutubeSpider(SourceSpider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.key = os.environ.get(youtube.KEY_ENV, "").strip()
         self.blocked: set[str] = set()
 
     def api(self, route: str, **params: str | int) -> str:
         """An API URL with the key (redact before showing it anywhere)."""
-        query = urlencode({**params, "key": self.key})
+        query = urlencode({**params, "key": self.credential or ""})
         return f"{self.base_url}{youtube.API}/{route}?{query}"
-
-    def shown(self, url: str) -> str:
-        """A URL fit for a log or a record: the key masked."""
-        return redact(url, (self.key,)) if self.key else url
 
     def call(self, url: str, callback: Any, channel: str, **kw: Any) -> Request:
         """An API request whose error answers reach the callback."""
@@ -86,7 +79,7 @@ class YoutubeSpider(SourceSpider):
 
     def first_requests(self, channel: str) -> list[Request]:
         """The channel's lookup, or nothing (the channel failed) when no key is set."""
-        if not self.key:
+        if not self.credential:
             tally = self.tally[channel]
             tally.root_loss = "failed"
             tally.root_note = f"no API key: set {youtube.KEY_ENV} to a YouTube Data API v3 key"
