@@ -80,7 +80,11 @@ def crawl(source: str) -> tuple[int, float, float, int]:
                 BUZZ_CRAWL_PROFILE="local",
                 BUZZ_LOG_LEVEL="WARNING",
             )
-            env[next(s for s in all_sources() if s.name == source).base_url_env] = url.group(1)
+            entry = next(s for s in all_sources() if s.name == source)
+            env[entry.base_url_env] = url.group(1)
+            secret = replica_sources.credential(source)
+            if entry.credential_env and secret is not None:  # the replica's token, as the demo
+                env[entry.credential_env] = secret
             before, t0 = _children_cpu(), time.perf_counter()
             proc = subprocess.run(
                 [str(BIN / "buzz"), "crawl", source, "--since", WEEK, "--now", NOW, "--quiet"],
